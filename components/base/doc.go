@@ -1,0 +1,6 @@
+// Package base is Cloud Kotta's persistent layer, the part that outlives any one Kotta deployment:
+// the jobs bucket (uploads/, outputs/, code/, postmortem/), the Jobs and Users DynamoDB tables, and
+// the web server and worker (TaskExecutor) roles with least-privilege policies that keep the
+// original prefix scoping. Stateful resources are protected, deletion-protected and never
+// force-destroyed when Args.Protect is set.
+package base

@@ -1,0 +1,205 @@
+package bucket
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/strata-iac/strata/components/field"
+	"github.com/strata-iac/strata/components/naming"
+	"github.com/strata-iac/strata/components/policy"
+)
+
+// Defaults of the lifecycle rules.
+const (
+	DefaultNoncurrentVersionExpirationDays    = 90
+	DefaultAbortIncompleteMultipartUploadDays = 7
+)
+
+// Args configures a Bucket.
+type Args struct {
+	// Name is the globally unique physical bucket name (required). It never changes once created:
+	// a new name replaces the bucket.
+	Name string
+	// Tags for the bucket, usually naming.Convention.Tags.
+	Tags map[string]string
+	// NoncurrentVersionExpirationDays deletes object versions this many days after they stop being
+	// current. Default 90; 1 to 3650.
+	NoncurrentVersionExpirationDays int
+	// AbortIncompleteMultipartUploadDays aborts multipart uploads left incomplete this long.
+	// Default 7; 1 to 365.
+	AbortIncompleteMultipartUploadDays int
+	// KMSKeyARN selects SSE-KMS with this customer managed key (and an S3 bucket key, which cuts KMS
+	// requests). Default: SSE-S3 (AES256).
+	KMSKeyARN string
+	// ForceDestroy lets a destroy delete a bucket that still holds objects. Default false; refused
+	// together with Protect.
+	ForceDestroy bool
+	// Protect marks the bucket protected, so Pulumi refuses to delete or replace it.
+	Protect bool
+}
+
+// Bucket is a private, encrypted, versioned S3 bucket.
+type Bucket struct {
+	pulumi.ResourceState
+
+	// Name is the bucket's name.
+	Name pulumi.StringOutput
+	// ARN is the bucket's ARN.
+	ARN pulumi.StringOutput
+}
+
+func (a *Args) applyDefaults() {
+	if a.NoncurrentVersionExpirationDays == 0 {
+		a.NoncurrentVersionExpirationDays = DefaultNoncurrentVersionExpirationDays
+	}
+	if a.AbortIncompleteMultipartUploadDays == 0 {
+		a.AbortIncompleteMultipartUploadDays = DefaultAbortIncompleteMultipartUploadDays
+	}
+}
+
+// KMSKeyARN matches the ARN of a KMS key. Aliases are refused: IAM grants on an alias ARN do not
+// cover the key, so every consumer of the key could not use it.
+var KMSKeyARN = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[0-9a-f-]+$`)
+
+// Validate applies the defaults, then reports every problem with the arguments. Paths are "name",
+// "noncurrentVersionExpirationDays", "abortIncompleteMultipartUploadDays", "kmsKeyArn" and
+// "forceDestroy".
+func (a *Args) Validate() error {
+	a.applyDefaults()
+	var errs field.Errors
+	if errs.Required("name", a.Name, "set a globally unique S3 bucket name") {
+		errs.Check("name", naming.BucketName(a.Name))
+	}
+	errs.Range("noncurrentVersionExpirationDays", a.NoncurrentVersionExpirationDays, 1, 3650, "days")
+	errs.Range("abortIncompleteMultipartUploadDays", a.AbortIncompleteMultipartUploadDays, 1, 365, "days")
+	if a.KMSKeyARN != "" && !KMSKeyARN.MatchString(a.KMSKeyARN) {
+		errs.Add("kmsKeyArn", "%q is not a KMS key ARN: use arn:aws:kms:<region>:<account>:key/<key-id>", a.KMSKeyARN)
+	}
+	if a.ForceDestroy && a.Protect {
+		errs.Add("forceDestroy", "must be false for a protected bucket: a destroy must never empty it")
+	}
+	return errs.Err()
+}
+
+// New creates a Bucket.
+func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Bucket, error) {
+	a := *args
+	if err := a.Validate(); err != nil {
+		return nil, fmt.Errorf("bucket %s: %w", name, err)
+	}
+	b := &Bucket{}
+	if err := ctx.RegisterComponentResource("strata:bucket:Bucket", name, b, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(b)
+
+	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
+		Bucket:       pulumi.String(a.Name),
+		ForceDestroy: pulumi.Bool(a.ForceDestroy),
+		Tags:         pulumi.ToStringMap(a.Tags),
+	}, parent, pulumi.Protect(a.Protect))
+	if err != nil {
+		return nil, err
+	}
+	id := bucket.ID().ToStringOutput()
+
+	versioning, err := s3.NewBucketVersioningV2(ctx, name+"-versioning", &s3.BucketVersioningV2Args{
+		Bucket: id,
+		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{
+			Status: pulumi.String("Enabled"),
+		},
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	sse := &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
+		SseAlgorithm: pulumi.String("AES256"),
+	}
+	if a.KMSKeyARN != "" {
+		sse = &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
+			SseAlgorithm:   pulumi.String("aws:kms"),
+			KmsMasterKeyId: pulumi.String(a.KMSKeyARN),
+		}
+	}
+	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name+"-encryption", &s3.BucketServerSideEncryptionConfigurationV2Args{
+		Bucket: id,
+		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{
+			&s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
+				ApplyServerSideEncryptionByDefault: sse,
+				BucketKeyEnabled:                   pulumi.Bool(a.KMSKeyARN != ""),
+			},
+		},
+	}, parent); err != nil {
+		return nil, err
+	}
+
+	publicAccess, err := s3.NewBucketPublicAccessBlock(ctx, name+"-public-access", &s3.BucketPublicAccessBlockArgs{
+		Bucket:                id,
+		BlockPublicAcls:       pulumi.Bool(true),
+		BlockPublicPolicy:     pulumi.Bool(true),
+		IgnorePublicAcls:      pulumi.Bool(true),
+		RestrictPublicBuckets: pulumi.Bool(true),
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	if _, err := s3.NewBucketOwnershipControls(ctx, name+"-ownership", &s3.BucketOwnershipControlsArgs{
+		Bucket: id,
+		Rule: &s3.BucketOwnershipControlsRuleArgs{
+			ObjectOwnership: pulumi.String("BucketOwnerEnforced"),
+		},
+	}, parent); err != nil {
+		return nil, err
+	}
+
+	// The policy waits for the public access block, which S3 otherwise may apply afterwards and
+	// reject the policy update in between.
+	if _, err := s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{
+		Bucket: id,
+		Policy: bucket.Arn.ApplyT(func(arn string) (string, error) {
+			return policy.New(policy.DenyInsecureTransport(arn)).JSON()
+		}).(pulumi.StringOutput),
+	}, parent, pulumi.DependsOn([]pulumi.Resource{publicAccess})); err != nil {
+		return nil, err
+	}
+
+	// Noncurrent-version rules only take effect once versioning is on.
+	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, name+"-lifecycle", &s3.BucketLifecycleConfigurationV2Args{
+		Bucket: id,
+		Rules: s3.BucketLifecycleConfigurationV2RuleArray{
+			&s3.BucketLifecycleConfigurationV2RuleArgs{
+				Id:     pulumi.String("abort-incomplete-multipart-uploads"),
+				Status: pulumi.String("Enabled"),
+				Filter: &s3.BucketLifecycleConfigurationV2RuleFilterArgs{},
+				AbortIncompleteMultipartUpload: &s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{
+					DaysAfterInitiation: pulumi.Int(a.AbortIncompleteMultipartUploadDays),
+				},
+			},
+			&s3.BucketLifecycleConfigurationV2RuleArgs{
+				Id:     pulumi.String("expire-noncurrent-versions"),
+				Status: pulumi.String("Enabled"),
+				Filter: &s3.BucketLifecycleConfigurationV2RuleFilterArgs{},
+				NoncurrentVersionExpiration: &s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{
+					NoncurrentDays: pulumi.Int(a.NoncurrentVersionExpirationDays),
+				},
+			},
+		},
+	}, parent, pulumi.DependsOn([]pulumi.Resource{versioning})); err != nil {
+		return nil, err
+	}
+
+	b.Name = bucket.Bucket
+	b.ARN = bucket.Arn
+	if err := ctx.RegisterResourceOutputs(b, pulumi.Map{
+		"name": b.Name,
+		"arn":  b.ARN,
+	}); err != nil {
+		return nil, err
+	}
+	return b, nil
+}

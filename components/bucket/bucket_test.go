@@ -1,0 +1,135 @@
+package bucket_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/strata-iac/strata/components/bucket"
+	"github.com/strata-iac/strata/internal/mock"
+	"github.com/strata-iac/strata/internal/mocktest"
+)
+
+const (
+	typeBucket     = "aws:s3/bucketV2:BucketV2"
+	typeVersioning = "aws:s3/bucketVersioningV2:BucketVersioningV2"
+	typeEncryption = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
+	typePAB        = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+	typeOwnership  = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
+	typePolicy     = "aws:s3/bucketPolicy:BucketPolicy"
+	typeLifecycle  = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
+)
+
+func run(t *testing.T, args bucket.Args) (*mock.Result, error) {
+	t.Helper()
+	return mock.Run(func(ctx *pulumi.Context) error {
+		_, err := bucket.New(ctx, "jobs", &args)
+		return err
+	}, mock.Options{Project: "strata", Stack: "test"})
+}
+
+func mustRun(t *testing.T, args bucket.Args) *mock.Result {
+	t.Helper()
+	return mocktest.Run(t, func(ctx *pulumi.Context) error {
+		_, err := bucket.New(ctx, "jobs", &args)
+		return err
+	})
+}
+
+var (
+	one = mocktest.One
+	eq  = mocktest.Eq
+)
+
+func TestSecureDefaults(t *testing.T) {
+	res := mustRun(t, bucket.Args{Name: "kotta-test-jobs", Tags: map[string]string{"Name": "kotta-test-jobs"}})
+
+	b := one(t, res, typeBucket)
+	eq(t, "bucket", b.In("bucket"), "kotta-test-jobs")
+	eq(t, "forceDestroy", b.In("forceDestroy"), false)
+	eq(t, "protect", b.Protect, false)
+	eq(t, "Name tag", b.In("tags.Name"), "kotta-test-jobs")
+
+	eq(t, "versioning", one(t, res, typeVersioning).In("versioningConfiguration.status"), "Enabled")
+
+	enc := one(t, res, typeEncryption)
+	eq(t, "sse", enc.In("rules[0].applyServerSideEncryptionByDefault.sseAlgorithm"), "AES256")
+
+	pab := one(t, res, typePAB)
+	for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+		eq(t, k, pab.In(k), true)
+	}
+	eq(t, "ownership", one(t, res, typeOwnership).In("rule.objectOwnership"), "BucketOwnerEnforced")
+
+	pol := one(t, res, typePolicy)
+	doc := mocktest.Document(t, pol, "policy")
+	if len(doc.Statement) != 1 {
+		t.Fatalf("got %d statements, want 1", len(doc.Statement))
+	}
+	deny := doc.Statement[0]
+	eq(t, "policy effect", deny.Effect, "Deny")
+	eq(t, "policy condition", deny.Condition["Bool"]["aws:SecureTransport"], "false")
+	eq(t, "policy resource", strings.Join(deny.Resource, " "), "arn:aws:s3:::kotta-test-jobs arn:aws:s3:::kotta-test-jobs/*")
+	if !slices.Contains(pol.Dependencies, one(t, res, typePAB).URN) {
+		t.Errorf("policy dependencies %v: want the public access block", pol.Dependencies)
+	}
+
+	lc := one(t, res, typeLifecycle)
+	eq(t, "abort days", lc.In("rules[0].abortIncompleteMultipartUpload.daysAfterInitiation"), float64(bucket.DefaultAbortIncompleteMultipartUploadDays))
+	eq(t, "noncurrent days", lc.In("rules[1].noncurrentVersionExpiration.noncurrentDays"), float64(bucket.DefaultNoncurrentVersionExpirationDays))
+	eq(t, "rule status", lc.In("rules[1].status"), "Enabled")
+	if !slices.Contains(lc.Dependencies, one(t, res, typeVersioning).URN) {
+		t.Errorf("lifecycle dependencies %v: want versioning", lc.Dependencies)
+	}
+
+	comp := one(t, res, "strata:bucket:Bucket")
+	for _, r := range res.Resources() {
+		if r.Custom && r.Parent != comp.URN {
+			t.Errorf("%s %s: got parent %q, want the component", r.Type, r.Name, r.Parent)
+		}
+	}
+}
+
+func TestKMSAndProtection(t *testing.T) {
+	key := "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	res := mustRun(t, bucket.Args{Name: "kotta-prod-jobs", KMSKeyARN: key, Protect: true, NoncurrentVersionExpirationDays: 30})
+	enc := one(t, res, typeEncryption)
+	eq(t, "sse", enc.In("rules[0].applyServerSideEncryptionByDefault.sseAlgorithm"), "aws:kms")
+	eq(t, "key", enc.In("rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId"), key)
+	eq(t, "bucket key", enc.In("rules[0].bucketKeyEnabled"), true)
+	eq(t, "protect", one(t, res, typeBucket).Protect, true)
+	eq(t, "noncurrent days", one(t, res, typeLifecycle).In("rules[1].noncurrentVersionExpiration.noncurrentDays"), float64(30))
+}
+
+func TestInvalidArgsRegisterNothing(t *testing.T) {
+	tests := []struct {
+		name string
+		args bucket.Args
+		want []string
+	}{
+		{"missing name", bucket.Args{}, []string{"name: is required"}},
+		{"bad name", bucket.Args{Name: "Kotta_Jobs"}, []string{`name: "Kotta_Jobs" is not a valid S3 bucket name: use lowercase letters, digits, dots and hyphens`}},
+		{"days out of range", bucket.Args{Name: "abc", NoncurrentVersionExpirationDays: 4000, AbortIncompleteMultipartUploadDays: -1},
+			[]string{"noncurrentVersionExpirationDays: 4000 is out of range: use 1 to 3650 days", "abortIncompleteMultipartUploadDays: -1 is out of range"}},
+		{"bad kms", bucket.Args{Name: "abc", KMSKeyARN: "alias/mine"}, []string{`kmsKeyArn: "alias/mine" is not a KMS key ARN`}},
+		{"force destroy protected", bucket.Args{Name: "abc", ForceDestroy: true, Protect: true}, []string{"forceDestroy: must be false for a protected bucket"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := run(t, tc.args)
+			if err == nil {
+				t.Fatal("got no error")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("got %q, want it to contain %q", err, w)
+				}
+			}
+			if n := len(res.Resources()); n != 0 {
+				t.Errorf("got %d resources registered, want 0", n)
+			}
+		})
+	}
+}

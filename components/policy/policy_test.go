@@ -1,0 +1,48 @@
+package policy
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+func TestAssumeRole(t *testing.T) {
+	got, err := AssumeRole("ecs-tasks.amazonaws.com").JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":["sts:AssumeRole"]}]}`
+	if got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+}
+
+func TestDenyInsecureTransport(t *testing.T) {
+	got, err := New(DenyInsecureTransport("arn:aws:s3:::b")).JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc Document
+	if err := json.Unmarshal([]byte(got), &doc); err != nil {
+		t.Fatal(err)
+	}
+	s := doc.Statement[0]
+	if s.Effect != "Deny" || s.Principal != "*" {
+		t.Errorf("got effect %q principal %v, want Deny *", s.Effect, s.Principal)
+	}
+	if len(s.Resource) != 2 || s.Resource[0] != "arn:aws:s3:::b" || s.Resource[1] != "arn:aws:s3:::b/*" {
+		t.Errorf("got resources %v, want the bucket and its objects", s.Resource)
+	}
+	if v := s.Condition["Bool"]["aws:SecureTransport"]; v != "false" {
+		t.Errorf("got condition %v, want aws:SecureTransport=false", s.Condition)
+	}
+}
+
+func TestAllowAndObjects(t *testing.T) {
+	s := Allow("Read", []string{"s3:GetObject"}, Objects("arn:aws:s3:::b", "code/"), Objects("arn:aws:s3:::b", ""))
+	if s.Effect != "Allow" || s.Sid != "Read" {
+		t.Errorf("got %+v", s)
+	}
+	if s.Resource[0] != "arn:aws:s3:::b/code/*" || s.Resource[1] != "arn:aws:s3:::b/*" {
+		t.Errorf("got %v", s.Resource)
+	}
+}

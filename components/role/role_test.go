@@ -1,0 +1,82 @@
+package role_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/strata-iac/strata/components/role"
+	"github.com/strata-iac/strata/internal/mock"
+	"github.com/strata-iac/strata/internal/mocktest"
+)
+
+const doc = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Resource":["arn:aws:s3:::b/*"]}]}`
+
+func TestRoleWithManagedPolicyAndProfile(t *testing.T) {
+	ssm := "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+	res := mocktest.Run(t, func(ctx *pulumi.Context) error {
+		_, err := role.New(ctx, "app", &role.Args{
+			Name: "app-test-web", Service: role.EC2, Policy: pulumi.String(doc),
+			ManagedPolicyARNs: []string{ssm}, InstanceProfile: true, Tags: map[string]string{"Owner": "me"},
+		})
+		return err
+	})
+	r := mocktest.One(t, res, "aws:iam/role:Role")
+	mocktest.Eq(t, "role name", r.In("name"), "app-test-web")
+	trust := mocktest.Document(t, r, "assumeRolePolicy")
+	mocktest.Eq(t, "trust statements", len(trust.Statement), 1)
+	mocktest.Eq(t, "trust action", trust.Statement[0].Action[0], "sts:AssumeRole")
+	mocktest.Eq(t, "trust principal", trust.Statement[0].Principal.(map[string]any)["Service"], role.EC2)
+	mocktest.Eq(t, "policy", mocktest.One(t, res, "aws:iam/policy:Policy").In("policy"), doc)
+
+	attachments := map[string]any{}
+	for _, a := range res.ByType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
+		attachments[a.Name] = a.In("policyArn")
+	}
+	mocktest.Eq(t, "own policy attachment", attachments["app"], "arn:aws:iam::123456789012:policy/app-test-web")
+	mocktest.Eq(t, "managed attachment", attachments["app-AmazonSSMManagedInstanceCore"], ssm)
+	mocktest.Eq(t, "profile role", mocktest.One(t, res, "aws:iam/instanceProfile:InstanceProfile").In("role"), "app-test-web")
+	for _, x := range res.Resources() {
+		if mocktest.Taggable(x) {
+			mocktest.Eq(t, x.Type+" Owner tag", x.In("tags.Owner"), "me")
+		}
+	}
+}
+
+func TestInvalidArgs(t *testing.T) {
+	tests := []struct {
+		name string
+		args role.Args
+		want []string
+	}{
+		{"empty", role.Args{}, []string{"name: is required", "service: is required", "policy: is required"}},
+		{"long name", role.Args{Name: strings.Repeat("r", 65), Service: role.EC2, Policy: pulumi.String(doc)}, []string{"name:", "1 to 64 characters"}},
+		{"bad service", role.Args{Name: "r", Service: "ec2", Policy: pulumi.String(doc)}, []string{`service: "ec2" is not a service principal`}},
+		{"full access", role.Args{Name: "r", Service: role.EC2, Policy: pulumi.String(doc),
+			ManagedPolicyARNs: []string{"arn:aws:iam::aws:policy/AmazonS3FullAccess"}}, []string{"managedPolicyArns[0]:", "grants full access"}},
+		{"customer policy as managed", role.Args{Name: "r", Service: role.EC2, Policy: pulumi.String(doc),
+			ManagedPolicyARNs: []string{"arn:aws:iam::123456789012:policy/mine"}}, []string{"managedPolicyArns[0]:", "not an AWS managed policy ARN"}},
+		{"profile for ecs", role.Args{Name: "r", Service: role.ECSTasks, Policy: pulumi.String(doc), InstanceProfile: true},
+			[]string{"instanceProfile: only roles assumed by ec2.amazonaws.com"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := mock.Run(func(ctx *pulumi.Context) error {
+				_, err := role.New(ctx, "r", &tc.args)
+				return err
+			}, mock.Options{Project: "strata", Stack: "test"})
+			if err == nil {
+				t.Fatal("got no error")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("got %q, want it to contain %q", err, w)
+				}
+			}
+			if n := len(res.Resources()); n != 0 {
+				t.Errorf("got %d resources registered, want 0", n)
+			}
+		})
+	}
+}

@@ -1,0 +1,314 @@
+package mock
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Account and default region that mocked ids and ARNs use.
+const (
+	Account       = "123456789012"
+	DefaultRegion = "us-east-1"
+)
+
+// Resource is one registration the monitor saw.
+type Resource struct {
+	Type string
+	Name string
+	URN  string
+	// Parent is the parent's URN; empty for resources at the top of the stack.
+	Parent string
+	// Custom is false for component resources.
+	Custom bool
+	// Remote marks a component implemented by a provider plugin (awsx): it has no children here.
+	Remote         bool
+	Protect        bool
+	RetainOnDelete bool
+	Dependencies   []string
+	Inputs         resource.PropertyMap
+	Outputs        resource.PropertyMap
+	ID             string
+}
+
+// Invoke is one provider function call the monitor answered.
+type Invoke struct {
+	Token string
+	Args  resource.PropertyMap
+}
+
+// Monitor is a thread-safe recording pulumi.MockResourceMonitor.
+type Monitor struct {
+	project, stack, region string
+
+	mu        sync.Mutex
+	resources []*Resource
+	invokes   []Invoke
+}
+
+// NewMonitor returns a monitor for a project's stack whose ARNs and invokes use region.
+func NewMonitor(project, stack, region string) *Monitor {
+	if region == "" {
+		region = DefaultRegion
+	}
+	return &Monitor{project: project, stack: stack, region: region}
+}
+
+// NewResource implements pulumi.MockResourceMonitor.
+func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	r := &Resource{Type: args.TypeToken, Name: args.Name, Custom: args.Custom, Inputs: args.Inputs}
+	if rpc := args.RegisterRPC; rpc != nil {
+		r.Remote = rpc.GetRemote()
+		r.Protect = rpc.GetProtect()
+		r.RetainOnDelete = rpc.GetRetainOnDelete()
+		r.Dependencies = rpc.GetDependencies()
+		r.Parent = rpc.GetParent()
+	}
+	parentType := tokens.Type("")
+	if p := resource.URN(r.Parent); p != "" {
+		if p.QualifiedType() == resource.RootStackType {
+			r.Parent = ""
+		} else {
+			parentType = p.QualifiedType()
+		}
+	}
+	r.URN = string(resource.NewURN(tokens.QName(m.stack), tokens.PackageName(m.project), parentType,
+		tokens.Type(r.Type), r.Name))
+	r.ID, r.Outputs = m.outputs(r)
+
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.resources = append(m.resources, r)
+	return r.ID, r.Outputs, nil
+}
+
+// Call implements pulumi.MockResourceMonitor by answering the provider functions strata uses.
+func (m *Monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	m.mu.Lock()
+	m.invokes = append(m.invokes, Invoke{Token: args.Token, Args: args.Args})
+	m.mu.Unlock()
+
+	switch args.Token {
+	case "aws:index/getRegion:getRegion":
+		return resource.NewPropertyMapFromMap(map[string]any{"id": m.region, "name": m.region}), nil
+	case "aws:index/getCallerIdentity:getCallerIdentity":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": Account, "accountId": Account, "userId": "AIDAMOCK", "arn": "arn:aws:iam::" + Account + ":user/mock",
+		}), nil
+	case "aws:index/getPartition:getPartition":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": "aws", "partition": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws",
+		}), nil
+	case "aws:index/getAvailabilityZones:getAvailabilityZones":
+		names := []any{m.region + "a", m.region + "b", m.region + "c"}
+		return resource.NewPropertyMapFromMap(map[string]any{"id": m.region, "names": names, "zoneIds": names}), nil
+	}
+	return nil, fmt.Errorf("mock: no canned answer for invoke %s", args.Token)
+}
+
+// Project returns the project name the monitor was made for.
+func (m *Monitor) Project() string { return m.project }
+
+// Resources returns the registrations in the order they happened.
+func (m *Monitor) Resources() []*Resource {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]*Resource(nil), m.resources...)
+}
+
+// Invokes returns the provider function calls in the order they happened.
+func (m *Monitor) Invokes() []Invoke {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]Invoke(nil), m.invokes...)
+}
+
+// ByType returns the registrations of one type token.
+func (m *Monitor) ByType(typ string) []*Resource {
+	var out []*Resource
+	for _, r := range m.Resources() {
+		if r.Type == typ {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Get returns the registration of a type and logical name, or nil.
+func (m *Monitor) Get(typ, name string) *Resource {
+	for _, r := range m.Resources() {
+		if r.Type == typ && r.Name == name {
+			return r
+		}
+	}
+	return nil
+}
+
+// ByURN returns the registration with urn, or nil.
+func (m *Monitor) ByURN(urn string) *Resource {
+	for _, r := range m.Resources() {
+		if r.URN == urn {
+			return r
+		}
+	}
+	return nil
+}
+
+// outputs derives the state a provider would return: the inputs plus an id, a name and an ARN.
+func (m *Monitor) outputs(r *Resource) (string, resource.PropertyMap) {
+	out := r.Inputs.Copy()
+	if !r.Custom {
+		return "", out
+	}
+	physical := r.Name
+	for _, k := range []resource.PropertyKey{"bucket", "name", "identifier", "functionName"} {
+		if v, ok := out[k]; ok && v.IsString() && v.StringValue() != "" {
+			physical = v.StringValue()
+			break
+		}
+	}
+	if _, ok := out["name"]; !ok {
+		out["name"] = resource.NewProperty(physical)
+	}
+	if _, ok := out["arn"]; !ok {
+		out["arn"] = resource.NewProperty(m.arn(r.Type, physical))
+	}
+	return physical, out
+}
+
+// arn synthesizes an ARN of the service and resource type named by a type token
+// ("aws:dynamodb/table:Table" gives arn:aws:dynamodb:<region>:<account>:table/<name>).
+func (m *Monitor) arn(typ, physical string) string {
+	parts := strings.Split(typ, ":")
+	if len(parts) != 3 || parts[0] != "aws" {
+		return ""
+	}
+	service, kind, _ := strings.Cut(parts[1], "/")
+	switch service {
+	case "s3":
+		return "arn:aws:s3:::" + physical
+	case "iam":
+		return "arn:aws:iam::" + Account + ":" + kebab(kind) + "/" + physical
+	}
+	return "arn:aws:" + service + ":" + m.region + ":" + Account + ":" + kebab(kind) + "/" + physical
+}
+
+// kebab turns a camelCase resource kind into the kebab-case ARN resource type (instanceProfile
+// becomes instance-profile).
+func kebab(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if r >= 'A' && r <= 'Z' {
+			if i > 0 {
+				b.WriteByte('-')
+			}
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Options configures Run.
+type Options struct {
+	Project string
+	Stack   string
+	// Config holds the stack's config as the Pulumi CLI passes it: full keys ("strata:base"),
+	// strings, objects as JSON.
+	Config map[string]string
+	// SecretKeys lists the config keys that are secrets.
+	SecretKeys []string
+}
+
+// Result is what a mocked run registered and exported.
+type Result struct {
+	*Monitor
+	// Outputs are the stack outputs, resolved.
+	Outputs map[string]any
+	// SecretOutputs names the outputs that are secrets.
+	SecretOutputs map[string]bool
+}
+
+// runMu serialises runs: the config's key list travels in the process environment, as it does
+// from the Pulumi language host.
+var runMu sync.Mutex
+
+// Run runs program under a fresh Monitor with opts' config and returns what it registered. The
+// error is the program's, including invalid config.
+func Run(program pulumi.RunFunc, opts Options) (*Result, error) {
+	region := opts.Config["aws:region"]
+	res := &Result{
+		Monitor:       NewMonitor(opts.Project, opts.Stack, region),
+		Outputs:       map[string]any{},
+		SecretOutputs: map[string]bool{},
+	}
+	raw, err := json.Marshal(opts.Config)
+	if err != nil {
+		return nil, err
+	}
+	runMu.Lock()
+	defer runMu.Unlock()
+	defer os.Unsetenv(pulumi.EnvConfig)
+	if err := os.Setenv(pulumi.EnvConfig, string(raw)); err != nil {
+		return nil, err
+	}
+
+	var outMu sync.Mutex
+	withConfig := func(info *pulumi.RunInfo) {
+		info.Config = maps.Clone(opts.Config)
+		info.ConfigSecretKeys = opts.SecretKeys
+	}
+	var programErr error
+	err = pulumi.RunErr(func(ctx *pulumi.Context) error {
+		if programErr = program(ctx); programErr != nil {
+			return programErr
+		}
+		for name, v := range ctx.GetCurrentExportMap() {
+			out := pulumi.ToOutput(v)
+			out.ApplyT(func(x any) (any, error) {
+				outMu.Lock()
+				defer outMu.Unlock()
+				res.Outputs[name] = x
+				res.SecretOutputs[name] = pulumi.IsSecret(out)
+				return nil, nil
+			})
+		}
+		return nil
+	}, pulumi.WithMocks(opts.Project, opts.Stack, res.Monitor), withConfig)
+	if programErr != nil {
+		// The SDK wraps the program's error in a multierror; callers want the program's own.
+		return res, programErr
+	}
+	return res, err
+}
+
+// In returns the input at path (dotted keys and [i] indexes, e.g. "rules[0].status"), or nil.
+func (r *Resource) In(path string) any { return lookup(r.Inputs.Mappable(), path) }
+
+// Out returns the output at path, or nil.
+func (r *Resource) Out(path string) any { return lookup(r.Outputs.Mappable(), path) }
+
+func lookup(v any, path string) any {
+	for _, part := range strings.FieldsFunc(path, func(c rune) bool { return c == '.' || c == '[' }) {
+		if idx, ok := strings.CutSuffix(part, "]"); ok {
+			list, _ := v.([]any)
+			i, err := strconv.Atoi(idx)
+			if err != nil || i < 0 || i >= len(list) {
+				return nil
+			}
+			v = list[i]
+			continue
+		}
+		obj, _ := v.(map[string]any)
+		v = obj[part]
+	}
+	return v
+}

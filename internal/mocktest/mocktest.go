@@ -1,0 +1,137 @@
+package mocktest
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/strata-iac/strata/components/policy"
+	"github.com/strata-iac/strata/internal/mock"
+)
+
+// Run runs program under mocks with no config and fails the test on error.
+func Run(t *testing.T, program pulumi.RunFunc) *mock.Result {
+	t.Helper()
+	res, err := mock.Run(program, mock.Options{Project: "strata", Stack: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// One returns the only resource of typ, failing the test if there is not exactly one.
+func One(t *testing.T, res *mock.Result, typ string) *mock.Resource {
+	t.Helper()
+	rs := res.ByType(typ)
+	if len(rs) != 1 {
+		t.Fatalf("got %d %s, want 1", len(rs), typ)
+	}
+	return rs[0]
+}
+
+// Named returns the resource of typ and logical name, failing the test if there is none.
+func Named(t *testing.T, res *mock.Result, typ, name string) *mock.Resource {
+	t.Helper()
+	r := res.Get(typ, name)
+	if r == nil {
+		t.Fatalf("no %s named %s", typ, name)
+	}
+	return r
+}
+
+// Eq fails the test unless got equals want.
+func Eq(t *testing.T, what string, got, want any) {
+	t.Helper()
+	if got != want {
+		t.Errorf("%s: got %v, want %v", what, got, want)
+	}
+}
+
+// Document decodes the IAM policy document held in the input key of r.
+func Document(t *testing.T, r *mock.Resource, key string) policy.Document {
+	t.Helper()
+	s, ok := r.In(key).(string)
+	if !ok {
+		t.Fatalf("%s %s: input %s is %T, want a JSON string", r.Type, r.Name, key, r.In(key))
+	}
+	var doc policy.Document
+	if err := json.Unmarshal([]byte(s), &doc); err != nil {
+		t.Fatalf("%s %s: %v", r.Type, r.Name, err)
+	}
+	return doc
+}
+
+// Grants flattens a document's Allow statements into "action resource" pairs, sorted, so a test
+// can compare a role's exact permissions with one list.
+func Grants(doc policy.Document) []string {
+	var out []string
+	for _, s := range doc.Statement {
+		if s.Effect != "Allow" {
+			continue
+		}
+		for _, a := range s.Action {
+			for _, r := range s.Resource {
+				out = append(out, a+" "+r)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// EqualLists fails the test unless got and want hold the same strings in the same order.
+func EqualLists(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	if slices.Equal(got, want) {
+		return
+	}
+	t.Errorf("%s:\n got  %s\n want %s", what, strings.Join(got, "\n      "), strings.Join(want, "\n      "))
+}
+
+// untaggable lists the AWS resource types that accept no tags. Every other AWS resource must carry
+// the convention; a new untaggable type has to be added here deliberately.
+var untaggable = map[string]bool{
+	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":                                          true,
+	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2":                       true,
+	"aws:s3/bucketOwnershipControls:BucketOwnershipControls":                                     true,
+	"aws:s3/bucketPolicy:BucketPolicy":                                                           true,
+	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":                                     true,
+	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": true,
+	"aws:s3/bucketVersioningV2:BucketVersioningV2":                                               true,
+}
+
+// Taggable reports whether r is an AWS resource that accepts tags.
+func Taggable(r *mock.Resource) bool {
+	return r.Custom && strings.HasPrefix(r.Type, "aws:") && !untaggable[r.Type]
+}
+
+// CheckTags checks every taggable resource for the convention: Name=<App>-<Env>-<Group>, the
+// given common tags (App, Env, Owner and extras) and a Group.
+func CheckTags(t *testing.T, res *mock.Result, common map[string]string) {
+	t.Helper()
+	n := 0
+	for _, r := range res.Resources() {
+		if !Taggable(r) {
+			continue
+		}
+		n++
+		tags, _ := r.In("tags").(map[string]any)
+		for k, v := range common {
+			if tags[k] != v {
+				t.Errorf("%s %s: tag %s: got %v, want %q", r.Type, r.Name, k, tags[k], v)
+			}
+		}
+		group, _ := tags["Group"].(string)
+		want := fmt.Sprintf("%v-%v-%s", tags["App"], tags["Env"], group)
+		if group == "" || tags["Name"] != want {
+			t.Errorf("%s %s: Name tag %v, Group %q: want Name=<app>-<env>-<group> (%s)", r.Type, r.Name, tags["Name"], group, want)
+		}
+	}
+	if n == 0 {
+		t.Error("no taggable resources were registered")
+	}
+}

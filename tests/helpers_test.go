@@ -1,0 +1,44 @@
+// Package tests runs the strata program end to end, under mocks, with the stage files we ship.
+package tests
+
+import (
+	"maps"
+	"testing"
+
+	"github.com/strata-iac/strata/internal/mock"
+	"github.com/strata-iac/strata/internal/plan"
+	"github.com/strata-iac/strata/internal/stackfile"
+	"github.com/strata-iac/strata/stacks"
+)
+
+// stages are the stacks whose Pulumi.<stage>.yaml files we ship.
+var stages = []string{"staging", "production"}
+
+// runStage runs the program with a shipped stage file and fails the test on any error.
+func runStage(t *testing.T, stage string) *mock.Result {
+	t.Helper()
+	res, err := plan.Run("..", stage)
+	if err != nil {
+		t.Fatalf("%s: %v", stage, err)
+	}
+	return res
+}
+
+// runEdited runs the program with a shipped stage file's config, edited: each key of set replaces
+// that config value, and an empty value removes the key.
+func runEdited(t *testing.T, stack, stage string, set map[string]string) (*mock.Result, error) {
+	t.Helper()
+	s, err := stackfile.Load("..", stage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := maps.Clone(s.Config)
+	for k, v := range set {
+		if v == "" {
+			delete(cfg, k)
+		} else {
+			cfg[k] = v
+		}
+	}
+	return mock.Run(stacks.Run, mock.Options{Project: s.Project, Stack: stack, Config: cfg, SecretKeys: s.SecretKeys})
+}
