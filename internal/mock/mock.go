@@ -96,22 +96,11 @@ func (m *Monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	m.invokes = append(m.invokes, Invoke{Token: args.Token, Args: args.Args})
 	m.mu.Unlock()
 
-	switch args.Token {
-	case "aws:index/getRegion:getRegion":
-		return resource.NewPropertyMapFromMap(map[string]any{"id": m.region, "name": m.region}), nil
-	case "aws:index/getCallerIdentity:getCallerIdentity":
-		return resource.NewPropertyMapFromMap(map[string]any{
-			"id": Account, "accountId": Account, "userId": "AIDAMOCK", "arn": "arn:aws:iam::" + Account + ":user/mock",
-		}), nil
-	case "aws:index/getPartition:getPartition":
-		return resource.NewPropertyMapFromMap(map[string]any{
-			"id": "aws", "partition": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws",
-		}), nil
-	case "aws:index/getAvailabilityZones:getAvailabilityZones":
-		names := []any{m.region + "a", m.region + "b", m.region + "c"}
-		return resource.NewPropertyMapFromMap(map[string]any{"id": m.region, "names": names, "zoneIds": names}), nil
+	answer, ok := invokes[args.Token]
+	if !ok {
+		return nil, fmt.Errorf("mock: no canned answer for invoke %s", args.Token)
 	}
-	return nil, fmt.Errorf("mock: no canned answer for invoke %s", args.Token)
+	return resource.NewPropertyMapFromMap(answer(m, args.Args.Mappable())), nil
 }
 
 // Project returns the project name the monitor was made for.
@@ -160,61 +149,6 @@ func (m *Monitor) ByURN(urn string) *Resource {
 		}
 	}
 	return nil
-}
-
-// outputs derives the state a provider would return: the inputs plus an id, a name and an ARN.
-func (m *Monitor) outputs(r *Resource) (string, resource.PropertyMap) {
-	out := r.Inputs.Copy()
-	if !r.Custom {
-		return "", out
-	}
-	physical := r.Name
-	for _, k := range []resource.PropertyKey{"bucket", "name", "identifier", "functionName"} {
-		if v, ok := out[k]; ok && v.IsString() && v.StringValue() != "" {
-			physical = v.StringValue()
-			break
-		}
-	}
-	if _, ok := out["name"]; !ok {
-		out["name"] = resource.NewProperty(physical)
-	}
-	if _, ok := out["arn"]; !ok {
-		out["arn"] = resource.NewProperty(m.arn(r.Type, physical))
-	}
-	return physical, out
-}
-
-// arn synthesizes an ARN of the service and resource type named by a type token
-// ("aws:dynamodb/table:Table" gives arn:aws:dynamodb:<region>:<account>:table/<name>).
-func (m *Monitor) arn(typ, physical string) string {
-	parts := strings.Split(typ, ":")
-	if len(parts) != 3 || parts[0] != "aws" {
-		return ""
-	}
-	service, kind, _ := strings.Cut(parts[1], "/")
-	switch service {
-	case "s3":
-		return "arn:aws:s3:::" + physical
-	case "iam":
-		return "arn:aws:iam::" + Account + ":" + kebab(kind) + "/" + physical
-	}
-	return "arn:aws:" + service + ":" + m.region + ":" + Account + ":" + kebab(kind) + "/" + physical
-}
-
-// kebab turns a camelCase resource kind into the kebab-case ARN resource type (instanceProfile
-// becomes instance-profile).
-func kebab(s string) string {
-	var b strings.Builder
-	for i, r := range s {
-		if r >= 'A' && r <= 'Z' {
-			if i > 0 {
-				b.WriteByte('-')
-			}
-			r += 'a' - 'A'
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // Options configures Run.

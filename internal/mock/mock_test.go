@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -33,6 +34,19 @@ func TestRecordsRegistrations(t *testing.T) {
 			second, pulumi.Parent(comp), pulumi.DependsOn([]pulumi.Resource{first})); err != nil {
 			return err
 		}
+		if err := ctx.RegisterRemoteComponentResource("awsx:ec2:Vpc", "net", pulumi.Map{
+			"availabilityZoneNames": pulumi.ToStringArray([]string{"a", "b"}),
+		}, &component{}, pulumi.Parent(comp)); err != nil {
+			return err
+		}
+		if err := ctx.RegisterResource("aws:ec2/securityGroup:SecurityGroup", "sg", pulumi.Map{}, &custom{}); err != nil {
+			return err
+		}
+		if err := ctx.RegisterResource("aws:lightsail/database:Database", "db", pulumi.Map{
+			"password": pulumi.ToSecret(pulumi.String("hunter2")),
+		}, &custom{}); err != nil {
+			return err
+		}
 		ctx.Export("tableArn", first.Arn)
 		ctx.Export("secret", pulumi.ToSecret(second.Arn))
 		return nil
@@ -43,7 +57,10 @@ func TestRecordsRegistrations(t *testing.T) {
 	comp := res.Get("strata:test:Thing", "thing")
 	table := res.Get("aws:dynamodb/table:Table", "jobs")
 	bucket := res.Get("aws:s3/bucketV2:BucketV2", "bucket")
-	if comp == nil || table == nil || bucket == nil {
+	vpc := res.Get("awsx:ec2:Vpc", "net")
+	sg := res.Get("aws:ec2/securityGroup:SecurityGroup", "sg")
+	secret := res.Get("aws:lightsail/database:Database", "db")
+	if comp == nil || table == nil || bucket == nil || vpc == nil || sg == nil || secret == nil {
 		t.Fatalf("got %d resources, want the component, the table and the bucket", len(res.Resources()))
 	}
 	if comp.Custom || comp.Parent != "" {
@@ -69,6 +86,10 @@ func TestRecordsRegistrations(t *testing.T) {
 		{res.Outputs["tableArn"], "arn:aws:dynamodb:eu-west-1:123456789012:table/kotta-test-jobs"},
 		{res.SecretOutputs["secret"], true},
 		{res.SecretOutputs["tableArn"], false},
+		{vpc.Out("vpcId"), fakeID("vpc-", "net")},
+		{len(vpc.Out("privateSubnetIds").([]any)), 2},
+		{sg.ID[:3], "sg-"},
+		{sg.Out("arn"), "arn:aws:ec2:eu-west-1:123456789012:security-group/" + sg.ID},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %v, want %v", tc.got, tc.want)
@@ -81,10 +102,12 @@ func TestARNs(t *testing.T) {
 	for _, tc := range []struct{ typ, name, want string }{
 		{"aws:iam/instanceProfile:InstanceProfile", "p", "arn:aws:iam::123456789012:instance-profile/p"},
 		{"aws:iam/role:Role", "r", "arn:aws:iam::123456789012:role/r"},
-		{"aws:sqs/queue:Queue", "q", "arn:aws:sqs:us-east-1:123456789012:queue/q"},
+		{"aws:sqs/queue:Queue", "q", "arn:aws:sqs:us-east-1:123456789012:q"},
+		{"aws:cloudwatch/logGroup:LogGroup", "/ecs/app", "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/app"},
+		{"aws:efs/fileSystem:FileSystem", "fs-1", "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-1"},
 		{"strata:x:Y", "c", ""},
 	} {
-		if got := m.arn(tc.typ, tc.name); got != tc.want {
+		if got := m.arn(tc.typ, tc.name, tc.name); got != tc.want {
 			t.Errorf("arn(%s): got %q, want %q", tc.typ, got, tc.want)
 		}
 	}
@@ -168,3 +191,23 @@ func TestRunPassesConfigAndKeyList(t *testing.T) {
 }
 
 func envConfig() string { return os.Getenv(pulumi.EnvConfig) }
+
+// Secret inputs stay secret in the mocked state.
+func TestSecretInputsStaySecret(t *testing.T) {
+	m := NewMonitor("p", "s", "")
+	_, out, err := m.NewResource(pulumi.MockResourceArgs{
+		TypeToken: "aws:lightsail/database:Database", Name: "db", Custom: true,
+		Inputs: resource.NewPropertyMapFromMap(map[string]any{
+			"relationalDatabaseName": "db", "masterPassword": resource.MakeSecret(resource.NewProperty("hunter2")),
+		}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !out["masterPassword"].IsSecret() {
+		t.Error("masterPassword lost its secret marker")
+	}
+	if out["masterEndpointAddress"].StringValue() == "" {
+		t.Error("no endpoint address")
+	}
+}

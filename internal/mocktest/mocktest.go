@@ -95,18 +95,50 @@ func EqualLists(t *testing.T, what string, got, want []string) {
 // untaggable lists the AWS resource types that accept no tags. Every other AWS resource must carry
 // the convention; a new untaggable type has to be added here deliberately.
 var untaggable = map[string]bool{
+	"aws:acm/certificateValidation:CertificateValidation":                                        true,
+	"aws:appautoscaling/policy:Policy":                                                           true,
+	"aws:ecs/clusterCapacityProviders:ClusterCapacityProviders":                                  true,
+	"aws:efs/backupPolicy:BackupPolicy":                                                          true,
+	"aws:efs/fileSystemPolicy:FileSystemPolicy":                                                  true,
+	"aws:efs/mountTarget:MountTarget":                                                            true,
+	"aws:iam/rolePolicy:RolePolicy":                                                              true,
 	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":                                          true,
+	"aws:lightsail/containerServiceDeploymentVersion:ContainerServiceDeploymentVersion":          true,
+	"aws:route53/record:Record":                                                                  true,
 	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2":                       true,
 	"aws:s3/bucketOwnershipControls:BucketOwnershipControls":                                     true,
 	"aws:s3/bucketPolicy:BucketPolicy":                                                           true,
 	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":                                     true,
 	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": true,
 	"aws:s3/bucketVersioningV2:BucketVersioningV2":                                               true,
+	"aws:secretsmanager/secretVersion:SecretVersion":                                             true,
+	"aws:sns/topicSubscription:TopicSubscription":                                                true,
 }
 
-// Taggable reports whether r is an AWS resource that accepts tags.
+// Taggable reports whether r is an AWS resource (or awsx component) that accepts tags.
 func Taggable(r *mock.Resource) bool {
+	if r.Type == "awsx:ec2:Vpc" {
+		return true
+	}
 	return r.Custom && strings.HasPrefix(r.Type, "aws:") && !untaggable[r.Type]
+}
+
+// Tags returns r's tags. Autoscaling groups take a list of {key, value, propagateAtLaunch}; their
+// tags count only when propagated to the instances, which is where operators look for them.
+func Tags(r *mock.Resource) map[string]any {
+	if r.Type != "aws:autoscaling/group:Group" {
+		tags, _ := r.In("tags").(map[string]any)
+		return tags
+	}
+	tags := map[string]any{}
+	list, _ := r.In("tags").([]any)
+	for _, item := range list {
+		tag, _ := item.(map[string]any)
+		if tag["propagateAtLaunch"] == true {
+			tags[fmt.Sprint(tag["key"])] = tag["value"]
+		}
+	}
+	return tags
 }
 
 // CheckTags checks every taggable resource for the convention: Name=<App>-<Env>-<Group>, the
@@ -119,7 +151,7 @@ func CheckTags(t *testing.T, res *mock.Result, common map[string]string) {
 			continue
 		}
 		n++
-		tags, _ := r.In("tags").(map[string]any)
+		tags := Tags(r)
 		for k, v := range common {
 			if tags[k] != v {
 				t.Errorf("%s %s: tag %s: got %v, want %q", r.Type, r.Name, k, tags[k], v)

@@ -1,0 +1,256 @@
+package mock
+
+import (
+	"fmt"
+	"hash/fnv"
+	"reflect"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// What the mocked providers compute. Ids and ARNs follow AWS's formats, with the mock account and
+// region, so that policies and references built from them read like the real ones; anything a
+// provider would invent (ids, DNS names) is derived from the logical name, so runs are repeatable.
+
+// idPrefixes are the prefixes of AWS-generated ids; other resources use their physical name as id.
+var idPrefixes = map[string]string{
+	"aws:ec2/flowLog:FlowLog":                                      "fl-",
+	"aws:ec2/launchTemplate:LaunchTemplate":                        "lt-",
+	"aws:ec2/securityGroup:SecurityGroup":                          "sg-",
+	"aws:ec2/vpcEndpoint:VpcEndpoint":                              "vpce-",
+	"aws:efs/accessPoint:AccessPoint":                              "fsap-",
+	"aws:efs/fileSystem:FileSystem":                                "fs-",
+	"aws:efs/mountTarget:MountTarget":                              "fsmt-",
+	"aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": "ns-",
+	"aws:servicediscovery/service:Service":                         "srv-",
+	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":      "sgr-",
+	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":    "sgr-",
+}
+
+// fakeID returns prefix plus 17 hex digits derived from seed.
+func fakeID(prefix, seed string) string {
+	h := fnv.New64a()
+	h.Write([]byte(seed))
+	return fmt.Sprintf("%s%017x", prefix, h.Sum64())[:len(prefix)+17]
+}
+
+// outputs derives the state a provider would return: the inputs (secrets stay secret) plus an id,
+// a name, an ARN and the attributes the type's hook adds.
+func (m *Monitor) outputs(r *Resource) (string, resource.PropertyMap) {
+	state := r.Inputs.Mappable()
+	if hook, ok := hooks[r.Type]; ok {
+		hook(m, r.Name, state)
+	}
+	id := ""
+	if r.Custom {
+		physical := r.Name
+		for _, k := range []string{"bucket", "name", "identifier", "family"} {
+			if v, ok := state[k].(string); ok && v != "" {
+				physical = v
+				break
+			}
+		}
+		id = physical
+		if prefix, ok := idPrefixes[r.Type]; ok {
+			id = fakeID(prefix, r.Name)
+		}
+		if _, ok := state["name"]; !ok {
+			state["name"] = physical
+		}
+		if _, ok := state["arn"]; !ok {
+			state["arn"] = m.arn(r.Type, physical, id)
+		}
+	}
+	out := r.Inputs.Copy()
+	inputs := r.Inputs.Mappable()
+	for k, v := range state {
+		if !reflect.DeepEqual(inputs[k], v) {
+			out[resource.PropertyKey(k)] = resource.NewPropertyValue(v)
+		}
+	}
+	return id, out
+}
+
+// arn synthesizes the ARN of a resource from its type token: the module is the service, the
+// resource kind its ARN resource type ("aws:dynamodb/table:Table" gives
+// arn:aws:dynamodb:<region>:<account>:table/<name>), with the exceptions AWS makes.
+func (m *Monitor) arn(typ, physical, id string) string {
+	parts := strings.Split(typ, ":")
+	if len(parts) != 3 || parts[0] != "aws" {
+		return ""
+	}
+	service, kind, _ := strings.Cut(parts[1], "/")
+	regional := func(svc, res string) string {
+		return "arn:aws:" + svc + ":" + m.region + ":" + Account + ":" + res
+	}
+	switch typ {
+	case "aws:cloudwatch/logGroup:LogGroup":
+		return regional("logs", "log-group:"+physical)
+	case "aws:sns/topic:Topic":
+		return regional("sns", physical)
+	case "aws:sqs/queue:Queue":
+		return regional("sqs", physical)
+	case "aws:secretsmanager/secret:Secret":
+		return regional("secretsmanager", "secret:"+physical+"-AbCdEf")
+	case "aws:rds/instance:Instance":
+		return regional("rds", "db:"+physical)
+	case "aws:rds/parameterGroup:ParameterGroup":
+		return regional("rds", "pg:"+physical)
+	case "aws:rds/subnetGroup:SubnetGroup":
+		return regional("rds", "subgrp:"+physical)
+	case "aws:efs/fileSystem:FileSystem":
+		return regional("elasticfilesystem", "file-system/"+id)
+	case "aws:efs/accessPoint:AccessPoint":
+		return regional("elasticfilesystem", "access-point/"+id)
+	case "aws:ecs/taskDefinition:TaskDefinition":
+		return regional("ecs", "task-definition/"+physical+":1")
+	case "aws:lb/loadBalancer:LoadBalancer":
+		return regional("elasticloadbalancing", "loadbalancer/app/"+physical+"/"+fakeID("", physical)[:16])
+	case "aws:lb/targetGroup:TargetGroup":
+		return regional("elasticloadbalancing", "targetgroup/"+physical+"/"+fakeID("", physical)[:16])
+	case "aws:acm/certificate:Certificate":
+		return regional("acm", "certificate/"+fakeID("", physical))
+	}
+	switch service {
+	case "s3":
+		return "arn:aws:s3:::" + physical
+	case "iam":
+		return "arn:aws:iam::" + Account + ":" + kebab(kind) + "/" + physical
+	}
+	if _, generated := idPrefixes[typ]; generated {
+		physical = id
+	}
+	return regional(service, kebab(kind)+"/"+physical)
+}
+
+// kebab turns a camelCase resource kind into the kebab-case ARN resource type (instanceProfile
+// becomes instance-profile).
+func kebab(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if r >= 'A' && r <= 'Z' {
+			if i > 0 {
+				b.WriteByte('-')
+			}
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// hooks add the attributes a provider computes beyond id, name and ARN. They receive the logical
+// name and the state so far (the inputs).
+var hooks = map[string]func(m *Monitor, name string, state map[string]any){
+	// awsx's Vpc is a remote component: only its plain outputs reach the program.
+	"awsx:ec2:Vpc": func(m *Monitor, name string, state map[string]any) {
+		n := 3
+		if azs, ok := state["availabilityZoneNames"].([]any); ok && len(azs) > 0 {
+			n = len(azs)
+		} else if k, ok := state["numberOfAvailabilityZones"].(float64); ok {
+			n = int(k)
+		}
+		var public, private []any
+		for i := range n {
+			public = append(public, fakeID("subnet-", fmt.Sprintf("%s-public-%d", name, i)))
+			private = append(private, fakeID("subnet-", fmt.Sprintf("%s-private-%d", name, i)))
+		}
+		state["vpcId"] = fakeID("vpc-", name)
+		state["publicSubnetIds"] = public
+		state["privateSubnetIds"] = private
+		state["isolatedSubnetIds"] = []any{}
+	},
+	"aws:rds/instance:Instance": func(m *Monitor, name string, state map[string]any) {
+		id, _ := state["identifier"].(string)
+		port, ok := state["port"].(float64)
+		if !ok {
+			port = map[string]float64{"postgres": 5432, "mysql": 3306, "mariadb": 3306}[fmt.Sprint(state["engine"])]
+		}
+		address := id + ".c0mock0abcd.us-mock-1.rds.amazonaws.com"
+		address = strings.Replace(address, "us-mock-1", m.region, 1)
+		state["address"] = address
+		state["port"] = port
+		state["endpoint"] = fmt.Sprintf("%s:%d", address, int(port))
+		if state["manageMasterUserPassword"] == true {
+			state["masterUserSecrets"] = []any{map[string]any{
+				"secretArn":    "arn:aws:secretsmanager:" + m.region + ":" + Account + ":secret:rds!db-" + fakeID("", id)[:8] + "-AbCdEf",
+				"secretStatus": "active",
+				"kmsKeyId":     "",
+			}}
+		}
+	},
+	"aws:lb/loadBalancer:LoadBalancer": func(m *Monitor, name string, state map[string]any) {
+		physical, _ := state["name"].(string)
+		state["dnsName"] = physical + "-1234567890." + m.region + ".elb.amazonaws.com"
+		state["zoneId"] = "Z0MOCKELBZONE"
+		state["arnSuffix"] = "app/" + physical + "/" + fakeID("", physical)[:16]
+	},
+	"aws:lb/targetGroup:TargetGroup": func(m *Monitor, name string, state map[string]any) {
+		physical, _ := state["name"].(string)
+		state["arnSuffix"] = "targetgroup/" + physical + "/" + fakeID("", physical)[:16]
+	},
+	"aws:acm/certificate:Certificate": func(m *Monitor, name string, state map[string]any) {
+		domain, _ := state["domainName"].(string)
+		state["domainValidationOptions"] = []any{map[string]any{
+			"domainName":          domain,
+			"resourceRecordName":  "_" + fakeID("", domain)[:12] + "." + domain + ".",
+			"resourceRecordType":  "CNAME",
+			"resourceRecordValue": "_" + fakeID("", name)[:12] + ".acm-validations.aws.",
+		}}
+	},
+	"aws:ecs/taskDefinition:TaskDefinition": func(m *Monitor, name string, state map[string]any) {
+		state["revision"] = float64(1)
+	},
+	"aws:ec2/launchTemplate:LaunchTemplate": func(m *Monitor, name string, state map[string]any) {
+		state["latestVersion"] = float64(1)
+	},
+	"aws:lightsail/containerService:ContainerService": func(m *Monitor, name string, state map[string]any) {
+		physical, _ := state["name"].(string)
+		state["url"] = "https://" + physical + ".mock0abcd." + m.region + ".cs.amazonlightsail.com/"
+		state["privateDomainName"] = physical + "." + m.region + ".cs.amazonlightsail.com"
+	},
+	"aws:lightsail/database:Database": func(m *Monitor, name string, state map[string]any) {
+		physical, _ := state["relationalDatabaseName"].(string)
+		state["masterEndpointAddress"] = "ls-" + fakeID("", physical)[:16] + "." + m.region + ".rds.amazonaws.com"
+		port := float64(5432)
+		if strings.HasPrefix(fmt.Sprint(state["blueprintId"]), "mysql") {
+			port = 3306
+		}
+		state["masterEndpointPort"] = port
+	},
+}
+
+// invokes answer the provider functions strata calls.
+var invokes = map[string]func(m *Monitor, args map[string]any) map[string]any{
+	"aws:index/getRegion:getRegion": func(m *Monitor, _ map[string]any) map[string]any {
+		return map[string]any{"id": m.region, "name": m.region}
+	},
+	"aws:index/getCallerIdentity:getCallerIdentity": func(m *Monitor, _ map[string]any) map[string]any {
+		return map[string]any{"id": Account, "accountId": Account, "userId": "AIDAMOCK", "arn": "arn:aws:iam::" + Account + ":user/mock"}
+	},
+	"aws:index/getPartition:getPartition": func(m *Monitor, _ map[string]any) map[string]any {
+		return map[string]any{"id": "aws", "partition": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws"}
+	},
+	"aws:index/getAvailabilityZones:getAvailabilityZones": func(m *Monitor, _ map[string]any) map[string]any {
+		names := []any{m.region + "a", m.region + "b", m.region + "c"}
+		ids := []any{"use-az1", "use-az2", "use-az3"}
+		return map[string]any{"id": m.region, "names": names, "zoneIds": ids}
+	},
+	// Public SSM parameters, such as the ECS-optimized AMI id.
+	"aws:ssm/getParameter:getParameter": func(m *Monitor, args map[string]any) map[string]any {
+		name, _ := args["name"].(string)
+		return map[string]any{"id": name, "name": name, "type": "String", "value": "ami-0mock" + fakeID("", name)[:12],
+			"arn": "arn:aws:ssm:" + m.region + "::parameter" + name, "version": float64(1)}
+	},
+	// The Elastic Load Balancing account that writes access logs in regions older than 2022.
+	"aws:elb/getServiceAccount:getServiceAccount": func(m *Monitor, _ map[string]any) map[string]any {
+		return map[string]any{"id": "127311923021", "arn": "arn:aws:iam::127311923021:root"}
+	},
+	"aws:route53/getZone:getZone": func(m *Monitor, args map[string]any) map[string]any {
+		name, _ := args["name"].(string)
+		name = strings.TrimSuffix(name, ".")
+		id := "Z" + strings.ToUpper(fakeID("", name)[:13])
+		return map[string]any{"id": id, "zoneId": id, "name": name, "privateZone": false}
+	},
+}
