@@ -20,7 +20,7 @@ func kotta(cfg *config.Config) *system {
 	args.Protect = cfg.Stage.Protect
 	return &system{
 		validate: func() error { return field.Prefix(config.Key("base"), args.Validate()) },
-		deploy: func(ctx *pulumi.Context) error {
+		deploy: func(ctx *pulumi.Context, _ *shared) error {
 			b, err := base.New(ctx, "kotta", &args)
 			if err != nil {
 				return err

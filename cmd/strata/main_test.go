@@ -19,7 +19,7 @@ func TestPlanText(t *testing.T) {
 		}
 		for _, want := range []string{
 			"pulumi:pulumi:Stack strata-" + stage,
-			"└─ strata:base:Base kotta",
+			"─ strata:base:Base kotta",
 			"├─ strata:bucket:Bucket kotta-jobs",
 			"aws:dynamodb/table:Table kotta-jobs",
 			"resources by type:",

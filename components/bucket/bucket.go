@@ -37,6 +37,12 @@ type Args struct {
 	// ForceDestroy lets a destroy delete a bucket that still holds objects. Default false; refused
 	// together with Protect.
 	ForceDestroy bool
+	// ExpireCurrentDays deletes objects this many days after they were written: for log buckets.
+	// Default 0, never.
+	ExpireCurrentDays int
+	// Statements adds statements to the bucket policy, given the bucket's ARN; for example log
+	// delivery by a service. The TLS-only statement is always there.
+	Statements func(bucketARN string) []policy.Statement
 	// Protect marks the bucket protected, so Pulumi refuses to delete or replace it.
 	Protect bool
 }
@@ -75,6 +81,9 @@ func (a *Args) Validate() error {
 	}
 	errs.Range("noncurrentVersionExpirationDays", a.NoncurrentVersionExpirationDays, 1, 3650, "days")
 	errs.Range("abortIncompleteMultipartUploadDays", a.AbortIncompleteMultipartUploadDays, 1, 365, "days")
+	if a.ExpireCurrentDays != 0 {
+		errs.Range("expireCurrentDays", a.ExpireCurrentDays, 1, 3650, "days")
+	}
 	if a.KMSKeyARN != "" && !KMSKeyARN.MatchString(a.KMSKeyARN) {
 		errs.Add("kmsKeyArn", "%q is not a KMS key ARN: use arn:aws:kms:<region>:<account>:key/<key-id>", a.KMSKeyARN)
 	}
@@ -162,33 +171,46 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if _, err := s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{
 		Bucket: id,
 		Policy: bucket.Arn.ApplyT(func(arn string) (string, error) {
-			return policy.New(policy.DenyInsecureTransport(arn)).JSON()
+			statements := []policy.Statement{policy.DenyInsecureTransport(arn)}
+			if a.Statements != nil {
+				statements = append(statements, a.Statements(arn)...)
+			}
+			return policy.New(statements...).JSON()
 		}).(pulumi.StringOutput),
 	}, parent, pulumi.DependsOn([]pulumi.Resource{publicAccess})); err != nil {
 		return nil, err
 	}
 
+	rules := s3.BucketLifecycleConfigurationV2RuleArray{
+		&s3.BucketLifecycleConfigurationV2RuleArgs{
+			Id:     pulumi.String("abort-incomplete-multipart-uploads"),
+			Status: pulumi.String("Enabled"),
+			Filter: &s3.BucketLifecycleConfigurationV2RuleFilterArgs{},
+			AbortIncompleteMultipartUpload: &s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{
+				DaysAfterInitiation: pulumi.Int(a.AbortIncompleteMultipartUploadDays),
+			},
+		},
+		&s3.BucketLifecycleConfigurationV2RuleArgs{
+			Id:     pulumi.String("expire-noncurrent-versions"),
+			Status: pulumi.String("Enabled"),
+			Filter: &s3.BucketLifecycleConfigurationV2RuleFilterArgs{},
+			NoncurrentVersionExpiration: &s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{
+				NoncurrentDays: pulumi.Int(a.NoncurrentVersionExpirationDays),
+			},
+		},
+	}
+	if a.ExpireCurrentDays > 0 {
+		rules = append(rules, &s3.BucketLifecycleConfigurationV2RuleArgs{
+			Id:         pulumi.String("expire-objects"),
+			Status:     pulumi.String("Enabled"),
+			Filter:     &s3.BucketLifecycleConfigurationV2RuleFilterArgs{},
+			Expiration: &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(a.ExpireCurrentDays)},
+		})
+	}
 	// Noncurrent-version rules only take effect once versioning is on.
 	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, name+"-lifecycle", &s3.BucketLifecycleConfigurationV2Args{
 		Bucket: id,
-		Rules: s3.BucketLifecycleConfigurationV2RuleArray{
-			&s3.BucketLifecycleConfigurationV2RuleArgs{
-				Id:     pulumi.String("abort-incomplete-multipart-uploads"),
-				Status: pulumi.String("Enabled"),
-				Filter: &s3.BucketLifecycleConfigurationV2RuleFilterArgs{},
-				AbortIncompleteMultipartUpload: &s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{
-					DaysAfterInitiation: pulumi.Int(a.AbortIncompleteMultipartUploadDays),
-				},
-			},
-			&s3.BucketLifecycleConfigurationV2RuleArgs{
-				Id:     pulumi.String("expire-noncurrent-versions"),
-				Status: pulumi.String("Enabled"),
-				Filter: &s3.BucketLifecycleConfigurationV2RuleFilterArgs{},
-				NoncurrentVersionExpiration: &s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{
-					NoncurrentDays: pulumi.Int(a.NoncurrentVersionExpirationDays),
-				},
-			},
-		},
+		Rules:  rules,
 	}, parent, pulumi.DependsOn([]pulumi.Resource{versioning})); err != nil {
 		return nil, err
 	}

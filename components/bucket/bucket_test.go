@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/strata-iac/strata/components/bucket"
+	"github.com/strata-iac/strata/components/policy"
 	"github.com/strata-iac/strata/internal/mock"
 	"github.com/strata-iac/strata/internal/mocktest"
 )
@@ -115,6 +116,7 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 			[]string{"noncurrentVersionExpirationDays: 4000 is out of range: use 1 to 3650 days", "abortIncompleteMultipartUploadDays: -1 is out of range"}},
 		{"bad kms", bucket.Args{Name: "abc", KMSKeyARN: "alias/mine"}, []string{`kmsKeyArn: "alias/mine" is not a KMS key ARN`}},
 		{"force destroy protected", bucket.Args{Name: "abc", ForceDestroy: true, Protect: true}, []string{"forceDestroy: must be false for a protected bucket"}},
+		{"expiry out of range", bucket.Args{Name: "abc", ExpireCurrentDays: -1}, []string{"expireCurrentDays: -1 is out of range: use 1 to 3650 days"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -131,5 +133,28 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 				t.Errorf("got %d resources registered, want 0", n)
 			}
 		})
+	}
+}
+
+func TestLogBucketOptions(t *testing.T) {
+	res := mustRun(t, bucket.Args{
+		Name: "app-test-logs", ExpireCurrentDays: 30,
+		Statements: func(arn string) []policy.Statement {
+			return []policy.Statement{{Sid: "LogDelivery", Effect: "Allow", Principal: map[string]any{"Service": "logging.s3.amazonaws.com"},
+				Action: []string{"s3:PutObject"}, Resource: []string{arn + "/logs/*"}}}
+		},
+	})
+	doc := mocktest.Document(t, one(t, res, typePolicy), "policy")
+	if len(doc.Statement) != 2 || doc.Statement[0].Sid != "DenyInsecureTransport" || doc.Statement[1].Sid != "LogDelivery" {
+		t.Fatalf("got statements %+v, want the TLS denial then the extra statement", doc.Statement)
+	}
+	eq(t, "extra resource", doc.Statement[1].Resource[0], "arn:aws:s3:::app-test-logs/logs/*")
+	lc := one(t, res, typeLifecycle)
+	eq(t, "expiry rule", lc.In("rules[2].id"), "expire-objects")
+	eq(t, "expiry days", lc.In("rules[2].expiration.days"), float64(30))
+
+	res = mustRun(t, bucket.Args{Name: "app-test-data"})
+	if lc := one(t, res, typeLifecycle); lc.In("rules[2]") != nil {
+		t.Errorf("data buckets must not expire current objects: got %v", lc.In("rules[2]"))
 	}
 }

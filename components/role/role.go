@@ -2,8 +2,10 @@ package role
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -28,9 +30,12 @@ type Args struct {
 	Description string
 	// Service is the one service principal allowed to assume the role (required), e.g. EC2.
 	Service string
-	// Policy is the JSON document of the role's customer managed policy (required): the role's
-	// permissions, least privilege.
+	// Policy is the JSON document of the role's own customer managed policy: its permissions, least
+	// privilege. Nil gives the role no policy of its own.
 	Policy pulumi.StringInput
+	// Attach are customer managed policies of other components to attach too, by a stable name
+	// that names the attachment (e.g. "kotta-web": the Kotta base layer's web policy).
+	Attach map[string]pulumi.StringInput
 	// ManagedPolicyARNs are AWS managed policies to attach as well, e.g.
 	// arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore. *FullAccess policies are refused.
 	ManagedPolicyARNs []string
@@ -47,7 +52,7 @@ type Role struct {
 
 	Name pulumi.StringOutput
 	ARN  pulumi.StringOutput
-	// PolicyARN is the ARN of the role's customer managed policy.
+	// PolicyARN is the ARN of the role's own customer managed policy; empty without Args.Policy.
 	PolicyARN pulumi.StringOutput
 	// InstanceProfileName is empty unless Args.InstanceProfile is set.
 	InstanceProfileName pulumi.StringOutput
@@ -68,8 +73,8 @@ func (a *Args) Validate() error {
 		!serviceRE.MatchString(a.Service) {
 		errs.Add("service", "%q is not a service principal: use <service>.amazonaws.com", a.Service)
 	}
-	if a.Policy == nil {
-		errs.Add("policy", "is required: roles carry their own least-privilege policy")
+	for _, k := range slices.Sorted(maps.Keys(a.Attach)) {
+		errs.Check(field.Join("attach", k), naming.Identifier(k, 32))
 	}
 	for i, arn := range a.ManagedPolicyARNs {
 		path := field.Index("managedPolicyArns", i)
@@ -112,20 +117,32 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 
-	pol, err := iam.NewPolicy(ctx, name, &iam.PolicyArgs{
-		Name:        pulumi.String(args.Name),
-		Description: pulumi.String("Permissions of role " + args.Name),
-		Policy:      args.Policy,
-		Tags:        tags,
-	}, parent)
-	if err != nil {
-		return nil, err
+	r.PolicyARN = pulumi.String("").ToStringOutput()
+	if args.Policy != nil {
+		pol, err := iam.NewPolicy(ctx, name, &iam.PolicyArgs{
+			Name:        pulumi.String(args.Name),
+			Description: pulumi.String("Permissions of role " + args.Name),
+			Policy:      args.Policy,
+			Tags:        tags,
+		}, parent)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := iam.NewRolePolicyAttachment(ctx, name, &iam.RolePolicyAttachmentArgs{
+			Role:      role.Name,
+			PolicyArn: pol.Arn,
+		}, parent); err != nil {
+			return nil, err
+		}
+		r.PolicyARN = pol.Arn
 	}
-	if _, err := iam.NewRolePolicyAttachment(ctx, name, &iam.RolePolicyAttachmentArgs{
-		Role:      role.Name,
-		PolicyArn: pol.Arn,
-	}, parent); err != nil {
-		return nil, err
+	for _, k := range slices.Sorted(maps.Keys(args.Attach)) {
+		if _, err := iam.NewRolePolicyAttachment(ctx, name+"-"+k, &iam.RolePolicyAttachmentArgs{
+			Role:      role.Name,
+			PolicyArn: args.Attach[k],
+		}, parent); err != nil {
+			return nil, err
+		}
 	}
 	for _, arn := range args.ManagedPolicyARNs {
 		// Named by policy, not position, so reordering the list replaces nothing.
@@ -137,7 +154,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		}
 	}
 
-	r.Name, r.ARN, r.PolicyARN = role.Name, role.Arn, pol.Arn
+	r.Name, r.ARN = role.Name, role.Arn
 	r.InstanceProfileName = pulumi.String("").ToStringOutput()
 	if args.InstanceProfile {
 		profile, err := iam.NewInstanceProfile(ctx, name, &iam.InstanceProfileArgs{

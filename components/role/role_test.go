@@ -50,7 +50,9 @@ func TestInvalidArgs(t *testing.T) {
 		args role.Args
 		want []string
 	}{
-		{"empty", role.Args{}, []string{"name: is required", "service: is required", "policy: is required"}},
+		{"empty", role.Args{}, []string{"name: is required", "service: is required"}},
+		{"bad attachment name", role.Args{Name: "r", Service: role.EC2, Attach: map[string]pulumi.StringInput{"Kotta Web": pulumi.String("arn")}},
+			[]string{`attach.Kotta Web: "Kotta Web" is not allowed`}},
 		{"long name", role.Args{Name: strings.Repeat("r", 65), Service: role.EC2, Policy: pulumi.String(doc)}, []string{"name:", "1 to 64 characters"}},
 		{"bad service", role.Args{Name: "r", Service: "ec2", Policy: pulumi.String(doc)}, []string{`service: "ec2" is not a service principal`}},
 		{"full access", role.Args{Name: "r", Service: role.EC2, Policy: pulumi.String(doc),
@@ -79,4 +81,25 @@ func TestInvalidArgs(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestRoleWithoutOwnPolicyAttachesOthers(t *testing.T) {
+	res := mocktest.Run(t, func(ctx *pulumi.Context) error {
+		r, err := role.New(ctx, "task", &role.Args{
+			Name: "app-test-task", Service: role.ECSTasks,
+			Attach: map[string]pulumi.StringInput{"kotta-web": pulumi.String("arn:aws:iam::123456789012:policy/kotta-test-web")},
+		})
+		if err != nil {
+			return err
+		}
+		ctx.Export("policy", r.PolicyARN)
+		return nil
+	})
+	if n := len(res.ByType("aws:iam/policy:Policy")); n != 0 {
+		t.Errorf("got %d policies, want none", n)
+	}
+	a := mocktest.One(t, res, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+	mocktest.Eq(t, "attachment name", a.Name, "task-kotta-web")
+	mocktest.Eq(t, "attached policy", a.In("policyArn"), "arn:aws:iam::123456789012:policy/kotta-test-web")
+	mocktest.Eq(t, "own policy output", res.Outputs["policy"], "")
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/strata-iac/strata/components/base"
 	"github.com/strata-iac/strata/components/field"
 	"github.com/strata-iac/strata/components/naming"
+	"github.com/strata-iac/strata/components/network"
 )
 
 // Namespace is the config namespace of the strata project.
@@ -22,6 +23,9 @@ type Config struct {
 	Stage Stage
 	// Base is Cloud Kotta's base layer (strata:base); nil leaves it out of the stack.
 	Base *base.Args
+	// Network is the environment's network (strata:network), a new VPC or an existing one, shared
+	// by the systems that run in a VPC; nil leaves it out of the stack.
+	Network *network.Args
 }
 
 // Stage holds the settings every system of a stack shares.
@@ -56,7 +60,8 @@ const (
 // sections maps each structured key to the pointer its object decodes into.
 func (c *Config) sections() map[string]any {
 	return map[string]any{
-		"base": &c.Base,
+		"base":    &c.Base,
+		"network": &c.Network,
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
@@ -33,6 +34,7 @@ type Resource struct {
 	Remote         bool
 	Protect        bool
 	RetainOnDelete bool
+	IgnoreChanges  []string
 	Dependencies   []string
 	Inputs         resource.PropertyMap
 	Outputs        resource.PropertyMap
@@ -69,6 +71,7 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 		r.Remote = rpc.GetRemote()
 		r.Protect = rpc.GetProtect()
 		r.RetainOnDelete = rpc.GetRetainOnDelete()
+		r.IgnoreChanges = rpc.GetIgnoreChanges()
 		r.Dependencies = rpc.GetDependencies()
 		r.Parent = rpc.GetParent()
 	}
@@ -205,9 +208,14 @@ func Run(program pulumi.RunFunc, opts Options) (*Result, error) {
 		if programErr = program(ctx); programErr != nil {
 			return programErr
 		}
+		// Applies run on their own goroutines, which the SDK does not wait for: wait here, while
+		// the monitor keeps answering, until every export has resolved.
+		var wg sync.WaitGroup
 		for name, v := range ctx.GetCurrentExportMap() {
 			out := pulumi.ToOutput(v)
+			wg.Add(1)
 			out.ApplyT(func(x any) (any, error) {
+				defer wg.Done()
 				outMu.Lock()
 				defer outMu.Unlock()
 				res.Outputs[name] = x
@@ -215,7 +223,14 @@ func Run(program pulumi.RunFunc, opts Options) (*Result, error) {
 				return nil, nil
 			})
 		}
-		return nil
+		done := make(chan struct{})
+		go func() { wg.Wait(); close(done) }()
+		select {
+		case <-done:
+			return nil
+		case <-time.After(time.Minute):
+			return fmt.Errorf("mock: stack outputs did not resolve within a minute")
+		}
 	}, pulumi.WithMocks(opts.Project, opts.Stack, res.Monitor), withConfig)
 	if programErr != nil {
 		// The SDK wraps the program's error in a multierror; callers want the program's own.

@@ -211,3 +211,21 @@ func TestSecretInputsStaySecret(t *testing.T) {
 		t.Error("no endpoint address")
 	}
 }
+
+// Exports that resolve at once are captured too, not only those waiting on resources.
+func TestRunCapturesEveryExport(t *testing.T) {
+	for range 20 {
+		res, err := Run(func(ctx *pulumi.Context) error {
+			ctx.Export("empty", pulumi.String("").ToStringOutput())
+			ctx.Export("plain", pulumi.String("x"))
+			ctx.Export("map", pulumi.Map{"k": pulumi.Int(1)})
+			return nil
+		}, Options{Project: "p", Stack: "s"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Outputs["empty"] != "" || res.Outputs["plain"] != "x" || len(res.Outputs) != 3 {
+			t.Fatalf("got %#v", res.Outputs)
+		}
+	}
+}

@@ -15,6 +15,7 @@ import (
 
 // idPrefixes are the prefixes of AWS-generated ids; other resources use their physical name as id.
 var idPrefixes = map[string]string{
+	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":            "sg-",
 	"aws:ec2/flowLog:FlowLog":                                      "fl-",
 	"aws:ec2/launchTemplate:LaunchTemplate":                        "lt-",
 	"aws:ec2/securityGroup:SecurityGroup":                          "sg-",
@@ -22,6 +23,7 @@ var idPrefixes = map[string]string{
 	"aws:efs/accessPoint:AccessPoint":                              "fsap-",
 	"aws:efs/fileSystem:FileSystem":                                "fs-",
 	"aws:efs/mountTarget:MountTarget":                              "fsmt-",
+	"aws:servicediscovery/httpNamespace:HttpNamespace":             "ns-",
 	"aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": "ns-",
 	"aws:servicediscovery/service:Service":                         "srv-",
 	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":      "sgr-",
@@ -199,8 +201,21 @@ var hooks = map[string]func(m *Monitor, name string, state map[string]any){
 			"resourceRecordValue": "_" + fakeID("", name)[:12] + ".acm-validations.aws.",
 		}}
 	},
+	// Route 53 reports a record's name fully qualified and without the final dot.
+	"aws:route53/record:Record": func(m *Monitor, name string, state map[string]any) {
+		record, _ := state["name"].(string)
+		state["fqdn"] = strings.TrimSuffix(record, ".")
+	},
 	"aws:ecs/taskDefinition:TaskDefinition": func(m *Monitor, name string, state map[string]any) {
 		state["revision"] = float64(1)
+	},
+	"aws:servicediscovery/httpNamespace:HttpNamespace": func(m *Monitor, name string, state map[string]any) {
+		state["arn"] = "arn:aws:servicediscovery:" + m.region + ":" + Account + ":namespace/" + fakeID("ns-", name)
+	},
+	"aws:autoscaling/group:Group": func(m *Monitor, name string, state map[string]any) {
+		physical, _ := state["name"].(string)
+		state["arn"] = "arn:aws:autoscaling:" + m.region + ":" + Account + ":autoScalingGroup:" +
+			fakeID("", physical)[:8] + "-0000-4000-8000-" + fakeID("", name)[:12] + ":autoScalingGroupName/" + physical
 	},
 	"aws:ec2/launchTemplate:LaunchTemplate": func(m *Monitor, name string, state map[string]any) {
 		state["latestVersion"] = float64(1)
@@ -209,6 +224,26 @@ var hooks = map[string]func(m *Monitor, name string, state map[string]any){
 		physical, _ := state["name"].(string)
 		state["url"] = "https://" + physical + ".mock0abcd." + m.region + ".cs.amazonlightsail.com/"
 		state["privateDomainName"] = physical + "." + m.region + ".cs.amazonlightsail.com"
+		// The ECR image puller exists while it is active.
+		if access, ok := state["privateRegistryAccess"].(map[string]any); ok {
+			if role, ok := access["ecrImagePullerRole"].(map[string]any); ok && role["isActive"] == true {
+				role["principalArn"] = "arn:aws:iam::" + Account + ":role/amazon/lightsail/" + m.region +
+					"/containers/" + physical + "/private-repo-access/" + fakeID("", physical)
+			}
+		}
+	},
+	"aws:lightsail/certificate:Certificate": func(m *Monitor, name string, state map[string]any) {
+		domain, _ := state["domainName"].(string)
+		state["domainValidationOptions"] = []any{map[string]any{
+			"domainName":          domain,
+			"resourceRecordName":  "_" + fakeID("", domain)[:12] + "." + domain + ".",
+			"resourceRecordType":  "CNAME",
+			"resourceRecordValue": "_" + fakeID("", name)[:12] + ".acm-validations.aws.",
+		}}
+	},
+	// The generated value is a fixed function of the logical name, so runs are repeatable.
+	"random:index/randomPassword:RandomPassword": func(m *Monitor, name string, state map[string]any) {
+		state["result"] = "Pw-" + fakeID("", name) + "_" + fakeID("", name+"-2")
 	},
 	"aws:lightsail/database:Database": func(m *Monitor, name string, state map[string]any) {
 		physical, _ := state["relationalDatabaseName"].(string)
@@ -246,6 +281,13 @@ var invokes = map[string]func(m *Monitor, args map[string]any) map[string]any{
 	// The Elastic Load Balancing account that writes access logs in regions older than 2022.
 	"aws:elb/getServiceAccount:getServiceAccount": func(m *Monitor, _ map[string]any) map[string]any {
 		return map[string]any{"id": "127311923021", "arn": "arn:aws:iam::127311923021:root"}
+	},
+	// The route table associated with a subnet: one per subnet, as awsx's Vpc creates them.
+	"aws:ec2/getRouteTable:getRouteTable": func(m *Monitor, args map[string]any) map[string]any {
+		subnet, _ := args["subnetId"].(string)
+		id := fakeID("rtb-", subnet)
+		return map[string]any{"id": id, "routeTableId": id, "subnetId": subnet, "vpcId": args["vpcId"],
+			"arn": "arn:aws:ec2:" + m.region + ":" + Account + ":route-table/" + id, "ownerId": Account}
 	},
 	"aws:route53/getZone:getZone": func(m *Monitor, args map[string]any) map[string]any {
 		name, _ := args["name"].(string)

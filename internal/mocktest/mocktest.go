@@ -97,6 +97,7 @@ func EqualLists(t *testing.T, what string, got, want []string) {
 var untaggable = map[string]bool{
 	"aws:acm/certificateValidation:CertificateValidation":                                        true,
 	"aws:appautoscaling/policy:Policy":                                                           true,
+	"aws:cloudwatch/logResourcePolicy:LogResourcePolicy":                                         true,
 	"aws:ecs/clusterCapacityProviders:ClusterCapacityProviders":                                  true,
 	"aws:efs/backupPolicy:BackupPolicy":                                                          true,
 	"aws:efs/fileSystemPolicy:FileSystemPolicy":                                                  true,

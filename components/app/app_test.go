@@ -1,0 +1,233 @@
+package app_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/strata-iac/strata/components/app"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+// epimetheus is a valid two-container spec the cases below break one way each.
+func epimetheus() app.Spec {
+	return app.Spec{
+		CPU: 256, MemoryMiB: 1024,
+		Containers: []app.Container{
+			{Name: "frontend", Image: "eficode/epimetheus-frontend:1.2.0", Ports: []int{8080},
+				Environment: map[string]string{"BACKEND_URL": "http://localhost:5000"}, ReadonlyRootFilesystem: ptr(false)},
+			{Name: "backend", Image: "eficode/epimetheus-backend@sha256:" + strings.Repeat("a", 64), Ports: []int{5000},
+				Environment: map[string]string{"PORT": "5000"},
+				Secrets:     map[string]app.Secret{"PASSWORD": {Database: "db", Key: app.KeyPassword}},
+				HealthCheck: &app.HealthCheck{Command: []string{"CMD-SHELL", "curl -f localhost:5000/ || exit 1"}}},
+		},
+		Endpoint: &app.Endpoint{Container: "frontend", Port: 8080},
+	}
+}
+
+var offer = app.Offer{Volumes: []string{"authorities", "database"}, Databases: []string{"db"}}
+
+func TestValidSpecGetsDefaults(t *testing.T) {
+	s := epimetheus()
+	if err := s.Validate(offer); err != nil {
+		t.Fatal(err)
+	}
+	e := s.Endpoint
+	if e.HealthCheckPath != "/" || e.HealthyThreshold != 3 || e.IntervalSeconds != 30 || e.TimeoutSeconds != 5 || e.SuccessCodes != "200-399" {
+		t.Errorf("endpoint defaults: got %+v", e)
+	}
+	if s.Scaling != (app.Scaling{Min: 1, Max: 1, CPUTargetPercent: 60}) {
+		t.Errorf("scaling defaults: got %+v", s.Scaling)
+	}
+	hc := s.Container("backend").HealthCheck
+	if hc.IntervalSeconds != 30 || hc.TimeoutSeconds != 5 || hc.Retries != 3 {
+		t.Errorf("health check defaults: got %+v", hc)
+	}
+	if !s.Container("backend").IsReadonlyRoot() || s.Container("frontend").IsReadonlyRoot() {
+		t.Error("read-only root is the default and false opts out")
+	}
+	if !s.Container("frontend").IsEssential() {
+		t.Error("containers are essential by default")
+	}
+}
+
+func TestInvalidSpecs(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(s *app.Spec)
+		want []string
+	}{
+		{"latest image", func(s *app.Spec) { s.Containers[0].Image = "nginx:latest" },
+			[]string{`containers.frontend.image: "nginx:latest" is not pinned: latest changes under you`}},
+		{"untagged image", func(s *app.Spec) { s.Containers[0].Image = "registry.example.org:5000/team/nginx" },
+			[]string{`containers.frontend.image: "registry.example.org:5000/team/nginx" is not pinned: an untagged image means latest`}},
+		{"missing image", func(s *app.Spec) { s.Containers[0].Image = "" },
+			[]string{"containers.frontend.image: is required: pin an image"}},
+		{"secret in plain env", func(s *app.Spec) { s.Containers[1].Environment["DB_PASSWORD"] = "hunter2" },
+			[]string{"containers.backend.environment.DB_PASSWORD: looks like a credential"}},
+		{"api key in plain env", func(s *app.Spec) { s.Containers[1].Environment["API_KEY"] = "k" },
+			[]string{"containers.backend.environment.API_KEY: looks like a credential"}},
+		{"env and secret twice", func(s *app.Spec) { s.Containers[1].Environment["PASSWORD"] = "x" },
+			[]string{"containers.backend.environment.PASSWORD: looks like a credential", "containers.backend.environment.PASSWORD: is also set under secrets"}},
+		{"port collision", func(s *app.Spec) { s.Containers[1].Ports = []int{5000, 8080} },
+			[]string{`containers.backend.ports: port 8080 is also used by container "frontend"`}},
+		{"port out of range", func(s *app.Spec) { s.Containers[1].Ports = []int{70000} },
+			[]string{"containers.backend.ports[0]: 70000 is out of range"}},
+		{"unknown volume", func(s *app.Spec) {
+			s.Containers[1].Mounts = []app.Mount{{Volume: "authorites", Path: "/data"}}
+		}, []string{`containers.backend.mounts[0].volume: "authorites" is not a volume of this app: use one of authorities, database`}},
+		{"mount at root", func(s *app.Spec) {
+			s.Containers[1].Mounts = []app.Mount{{Volume: "database", Path: "/"}}
+		}, []string{`containers.backend.mounts[0].path: "/" is not a mount path`}},
+		{"secret without source", func(s *app.Spec) { s.Containers[1].Secrets["TOKEN"] = app.Secret{} },
+			[]string{"containers.backend.secrets.TOKEN: set exactly one of secretsManager, ssmParameter or database"}},
+		{"secret from unknown database", func(s *app.Spec) {
+			s.Containers[1].Secrets["PASSWORD"] = app.Secret{Database: "other", Key: "password"}
+		}, []string{`containers.backend.secrets.PASSWORD.database: "other" is not a database of this system`}},
+		{"database secret bad key", func(s *app.Spec) {
+			s.Containers[1].Secrets["PASSWORD"] = app.Secret{Database: "db", Key: "host"}
+		}, []string{`containers.backend.secrets.PASSWORD.key: "host" is not allowed: use one of username, password`}},
+		{"key of a secret named, not ARN", func(s *app.Spec) {
+			s.Containers[1].Secrets["TOKEN"] = app.Secret{SecretsManager: "lookup/api", Key: "token"}
+		}, []string{"containers.backend.secrets.TOKEN.secretsManager: selecting a key needs the secret's full ARN"}},
+		{"bad ssm name", func(s *app.Spec) { s.Containers[1].Secrets["X"] = app.Secret{SSMParameter: "no-slash"} },
+			[]string{`containers.backend.secrets.X.ssmParameter: "no-slash" is not a parameter name`}},
+		{"bad env file", func(s *app.Spec) { s.Containers[1].EnvFiles = []string{"s3://bucket/app.txt"} },
+			[]string{`containers.backend.envFiles[0]: "s3://bucket/app.txt" is not an env file location`}},
+		{"endpoint port not exposed", func(s *app.Spec) { s.Endpoint.Port = 80 },
+			[]string{`endpoint.port: container "frontend" does not expose port 80`}},
+		{"endpoint unknown container", func(s *app.Spec) { s.Endpoint.Container = "web" },
+			[]string{`endpoint.container: "web" is not a container of this app`}},
+		{"endpoint bad domain", func(s *app.Spec) { s.Endpoint.Domain = "Not A Domain" },
+			[]string{`endpoint.domain: "Not A Domain" is not a DNS name`}},
+		{"endpoint bad codes", func(s *app.Spec) { s.Endpoint.SuccessCodes = "200-600" },
+			[]string{`endpoint.successCodes: "200-600" is not a list of HTTP codes`}},
+		{"endpoint timeout not below interval", func(s *app.Spec) { s.Endpoint.IntervalSeconds = 5; s.Endpoint.TimeoutSeconds = 5 },
+			[]string{"endpoint.timeoutSeconds: 5 is out of range: use 2 to 4 seconds"}},
+		{"dependency on unknown container", func(s *app.Spec) {
+			s.Containers[0].DependsOn = []app.Dependency{{Container: "db"}}
+		}, []string{`containers.frontend.dependsOn[0].container: "db" is not a container of this app`}},
+		{"healthy dependency without check", func(s *app.Spec) {
+			s.Containers[1].DependsOn = []app.Dependency{{Container: "frontend", Condition: "HEALTHY"}}
+		}, []string{`containers.backend.dependsOn[0].condition: HEALTHY needs a health check on "frontend"`}},
+		{"dependency cycle", func(s *app.Spec) {
+			s.Containers[0].DependsOn = []app.Dependency{{Container: "backend"}}
+			s.Containers[1].DependsOn = []app.Dependency{{Container: "frontend"}}
+		}, []string{"containers.frontend.dependsOn: the containers wait for each other in a cycle"}},
+		{"no essential container", func(s *app.Spec) {
+			s.Containers[0].Essential = ptr(false)
+			s.Containers[1].Essential = ptr(false)
+		}, []string{"containers: at least one container must be essential"}},
+		{"duplicate container", func(s *app.Spec) { s.Containers[1].Name = "frontend"; s.Containers[1].Ports = nil },
+			[]string{`containers.frontend: two containers are named "frontend"`}},
+		{"reservations exceed size", func(s *app.Spec) { s.Containers[0].MemoryMiB = 800; s.Containers[1].MemoryMiB = 800 },
+			[]string{"memoryMiB: 1024 is less than the 1600 the containers reserve together"}},
+		{"scaling", func(s *app.Spec) { s.Scaling = app.Scaling{Min: 3, Max: 2, CPUTargetPercent: 95} },
+			[]string{"scaling.max: 2 is out of range: use 3 to 100", "scaling.cpuTargetPercent: 95 is out of range"}},
+		{"bad health check command", func(s *app.Spec) { s.Containers[1].HealthCheck.Command = []string{"curl"} },
+			[]string{"containers.backend.healthCheck.command: use"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := epimetheus()
+			tc.edit(&s)
+			err := s.Validate(offer)
+			if err == nil {
+				t.Fatal("got no error")
+			}
+			lines := strings.Split(err.Error(), "\n")
+			if len(lines) != len(tc.want) {
+				t.Fatalf("got %d problems, want %d:\n%s", len(lines), len(tc.want), err)
+			}
+			for i, w := range tc.want {
+				if !strings.Contains(lines[i], w) {
+					t.Errorf("problem %d: got %q, want it to contain %q", i, lines[i], w)
+				}
+			}
+		})
+	}
+}
+
+func TestCheckDeployEnvironment(t *testing.T) {
+	s := epimetheus()
+	if err := s.CheckDeployEnvironment(map[string][]string{"backend": {"HOST"}}); err != nil {
+		t.Fatal(err)
+	}
+	err := s.CheckDeployEnvironment(map[string][]string{"backend": {"PORT", "DB_PASSWORD", "9X"}, "db": {"HOST"}})
+	want := []string{
+		"containers.backend.environment.PORT: is set by the deployment",
+		"containers.backend.environment.DB_PASSWORD: looks like a credential",
+		`containers.backend.environment.9X: "9X" is not an environment variable name`,
+		"containers.db: not a container of this app",
+	}
+	if err == nil {
+		t.Fatal("got no error")
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("got %q, want %d problems", err, len(want))
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("problem %d: got %q, want %q", i, lines[i], w)
+		}
+	}
+}
+
+func TestPinned(t *testing.T) {
+	for _, tc := range []struct {
+		image string
+		ok    bool
+	}{
+		{"nginx:1.27.3", true},
+		{"public.ecr.aws/docker/library/mariadb:10.6.20", true},
+		{"123456789012.dkr.ecr.us-east-2.amazonaws.com/qa:2024-05-01", true},
+		{"localhost:5000/app:v1", true},
+		{"nginx@sha256:" + strings.Repeat("0", 64), true},
+		{"nginx", false},
+		{"nginx:latest", false},
+		{"localhost:5000/app", false},
+		{"nginx@sha256:abc", false},
+		{"nginx:", false},
+	} {
+		if err := app.Pinned(tc.image); (err == nil) != tc.ok {
+			t.Errorf("Pinned(%q): got %v, want ok=%v", tc.image, err, tc.ok)
+		}
+	}
+}
+
+func TestOverrides(t *testing.T) {
+	base := epimetheus()
+	o := app.Overrides{
+		CPU: 512, MemoryMiB: 2048,
+		Scaling:  &app.Scaling{Max: 4},
+		Endpoint: &app.Endpoint{Domain: "epimetheus.example.org"},
+		Containers: map[string]app.Container{
+			"frontend": {Image: "eficode/epimetheus-frontend:1.3.0", Environment: map[string]string{"NGINX_PORT": "8080"}},
+			"backend":  {Secrets: map[string]app.Secret{"USER": {Database: "db", Key: app.KeyUsername}}, ReadonlyRootFilesystem: ptr(false)},
+		},
+	}
+	got, err := o.Apply(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	front, back := got.Container("frontend"), got.Container("backend")
+	if got.CPU != 512 || got.MemoryMiB != 2048 || got.Scaling.Max != 4 || got.Endpoint.Domain != "epimetheus.example.org" || got.Endpoint.Port != 8080 {
+		t.Errorf("got %+v", got)
+	}
+	if front.Image != "eficode/epimetheus-frontend:1.3.0" || front.Environment["BACKEND_URL"] == "" || front.Environment["NGINX_PORT"] != "8080" {
+		t.Errorf("frontend: got %+v", front)
+	}
+	if back.Secrets["USER"].Key != app.KeyUsername || back.Secrets["PASSWORD"].Key != app.KeyPassword || back.IsReadonlyRoot() {
+		t.Errorf("backend: got %+v", back)
+	}
+	// The definition is left untouched.
+	if base.Container("frontend").Environment["NGINX_PORT"] != "" || base.CPU != 256 || base.Endpoint.Domain != "" {
+		t.Error("Apply changed the spec it was given")
+	}
+
+	_, err = app.Overrides{Containers: map[string]app.Container{"fronted": {Image: "x:1"}}}.Apply(base)
+	if err == nil || !strings.Contains(err.Error(), "containers.fronted: not a container of this app: use one of frontend, backend") {
+		t.Errorf("got %v, want the misspelt container named", err)
+	}
+}

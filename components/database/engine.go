@@ -1,0 +1,155 @@
+package database
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Engines the component deploys.
+const (
+	Postgres = "postgres"
+	MySQL    = "mysql"
+	MariaDB  = "mariadb"
+)
+
+// Engines lists the supported engines.
+var Engines = []string{Postgres, MySQL, MariaDB}
+
+// parameter is one setting of the DB parameter group.
+type parameter struct{ name, value string }
+
+// engine is what the component knows about one RDS engine.
+type engine struct {
+	port int
+	// pinned matches a pinned engine version; its first group is the major version, which names
+	// the parameter group family together with the engine.
+	pinned *regexp.Regexp
+	// form says what a pinned version looks like.
+	form string
+	// majors are the major versions whose parameter group family strata knows: those in RDS
+	// standard support when this was written. Older ones would create an instance in paid
+	// Extended Support or an EOL engine.
+	majors []string
+	// noIAMAuth lists majors on which RDS offers no IAM database authentication.
+	noIAMAuth []string
+	// parameters of the parameter group: the TLS switch first, then what the log exports need.
+	parameters []parameter
+	// logs are the CloudWatch log exports.
+	logs []string
+	// smallClassesLackPI: Performance Insights does not run on the micro and small burstable
+	// classes of this engine.
+	smallClassesLackPI bool
+	maxDBName          int
+	reservedDBNames    []string
+	reservedUsernames  []string
+}
+
+var engines = map[string]engine{
+	// PostgreSQL 10+ numbers versions MAJOR.MINOR; RDS's minor upgrades change the MINOR.
+	Postgres: {
+		port:       5432,
+		pinned:     regexp.MustCompile(`^([1-9][0-9]*)\.(0|[1-9][0-9]*)$`),
+		form:       "MAJOR.MINOR, e.g. 16.4",
+		majors:     []string{"14", "15", "16", "17", "18"},
+		parameters: []parameter{{"rds.force_ssl", "1"}},
+		logs:       []string{"postgresql", "upgrade"},
+		maxDBName:  63,
+		// postgres is the maintenance database, template0/1 the templates, rdsadmin RDS's own.
+		reservedDBNames: []string{"postgres", "rdsadmin", "template0", "template1"},
+		// Reserved words PostgreSQL refuses as role names.
+		reservedUsernames: []string{"all", "current_role", "current_user", "none", "public", "session_user", "user"},
+	},
+	// MySQL and MariaDB number versions MAJOR.MINOR.PATCH where RDS calls X.Y the major version
+	// and Z the minor one.
+	MySQL: {
+		port:               3306,
+		pinned:             regexp.MustCompile(`^([1-9][0-9]*\.(?:0|[1-9][0-9]*))\.(0|[1-9][0-9]*)$`),
+		form:               "MAJOR.MINOR.PATCH, e.g. 8.0.39",
+		majors:             []string{"8.0", "8.4"},
+		parameters:         mysqlParameters,
+		logs:               []string{"error", "slowquery"},
+		smallClassesLackPI: true,
+		maxDBName:          64,
+		reservedDBNames:    []string{"information_schema", "mysql", "performance_schema", "sys"},
+	},
+	MariaDB: {
+		port:               3306,
+		pinned:             regexp.MustCompile(`^([1-9][0-9]*\.(?:0|[1-9][0-9]*))\.(0|[1-9][0-9]*)$`),
+		form:               "MAJOR.MINOR.PATCH, e.g. 10.11.9",
+		majors:             []string{"10.6", "10.11", "11.4", "11.8"},
+		noIAMAuth:          []string{"10.6"},
+		parameters:         mysqlParameters,
+		logs:               []string{"error", "slowquery"},
+		smallClassesLackPI: true,
+		maxDBName:          64,
+		reservedDBNames:    []string{"information_schema", "mysql", "performance_schema", "sys"},
+	},
+}
+
+// The slow query log is off by default and only reaches CloudWatch when written to a file.
+var mysqlParameters = []parameter{
+	{"require_secure_transport", "1"},
+	{"slow_query_log", "1"},
+	{"log_output", "FILE"},
+}
+
+// Burstable classes on which MySQL and MariaDB run no Performance Insights.
+var smallClasses = []string{"db.t2.micro", "db.t2.small", "db.t3.micro", "db.t3.small", "db.t4g.micro", "db.t4g.small"}
+
+// major returns the major version of a pinned version of e, or an error saying what is allowed.
+func (e engine) major(name, version string) (string, error) {
+	m := e.pinned.FindStringSubmatch(version)
+	if m == nil {
+		return "", fmt.Errorf("%q is not a pinned %s version: use the exact version %s", version, name, e.form)
+	}
+	if !slices.Contains(e.majors, m[1]) {
+		return "", fmt.Errorf("%q has no known parameter group family (%s%s): use %s major version %s", version, name, m[1], name, or(e.majors))
+	}
+	return m[1], nil
+}
+
+// or renders a list as "a, b or c".
+func or(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
+}
+
+var sqlName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+// checkDBName checks the name of the database RDS creates.
+func (e engine) checkDBName(s string) error {
+	switch {
+	case len(s) > e.maxDBName:
+		return fmt.Errorf("%q is %d characters long: use at most %d", s, len(s), e.maxDBName)
+	case !sqlName.MatchString(s):
+		return fmt.Errorf("%q is not allowed: use lowercase letters, digits and underscores, starting with a letter", s)
+	case slices.Contains(e.reservedDBNames, s):
+		return fmt.Errorf("%q is a system database: use one named for the app (%s are reserved)", s, or(e.reservedDBNames))
+	}
+	return nil
+}
+
+// maxUsername is RDS's limit on master user names.
+const maxUsername = 16
+
+// checkUsername checks the master user name. Names starting with rds belong to RDS's own
+// accounts (rdsadmin, rdsrepladmin, rds_superuser, ...); pg_ is PostgreSQL's role prefix.
+func (e engine) checkUsername(engineName, s string) error {
+	switch {
+	case len(s) > maxUsername:
+		return fmt.Errorf("%q is %d characters long: use at most %d", s, len(s), maxUsername)
+	case !sqlName.MatchString(s):
+		return fmt.Errorf("%q is not allowed: use lowercase letters, digits and underscores, starting with a letter", s)
+	case strings.HasPrefix(s, "rds"):
+		return fmt.Errorf("%q is reserved: names starting with rds belong to RDS's own accounts", s)
+	case engineName == Postgres && strings.HasPrefix(s, "pg_"):
+		return fmt.Errorf("%q is reserved: PostgreSQL keeps the pg_ prefix for its own roles", s)
+	case slices.Contains(e.reservedUsernames, s):
+		return fmt.Errorf("%q is a reserved word in %s: choose another name", s, engineName)
+	}
+	return nil
+}
