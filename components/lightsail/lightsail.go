@@ -165,10 +165,11 @@ func (a *Args) Validate() error {
 	return errs.Err()
 }
 
-// CheckApp validates the app for Lightsail after Validate: the platform-neutral rules, then
+// CheckApp validates the app for Lightsail, after Validate: the platform-neutral rules, then
 // everything Lightsail cannot do, then the domain and database settings the app needs. Paths are
 // the spec's ("containers.<name>.<field>"), and "zone" and "attachDomain" for the domain.
 func (a *Args) CheckApp() error {
+	a.applyDefaults()
 	var errs field.Errors
 	spec := &a.App
 	errs.Merge("", spec.Validate(app.Offer{Databases: []string{DatabaseKey}}))
@@ -284,7 +285,7 @@ func (a *Args) checkDomain(errs *field.Errors) {
 }
 
 // checkDatabaseValues holds variables the spec sets plainly to the database values DatabaseEnv
-// names for them, so that the app cannot connect to a database that was never created.
+// names for them, so that the app never looks for a database or user that was not created.
 func (a *Args) checkDatabaseValues(errs *field.Errors) {
 	if a.Database == nil {
 		return
@@ -301,11 +302,11 @@ func (a *Args) checkDatabaseValues(errs *field.Errors) {
 			v, set := c.Environment[k]
 			want, isKnown := known[attr]
 			switch {
-			case !set:
+			case !set || !slices.Contains(attributes, attr):
 			case !isKnown:
 				errs.Add(path, "is also set to the database's %s by the stack: remove it from the app", attr)
 			case v != want:
-				errs.Add(path, "%q is not the database's %s %q (lightsail.database.%s): the app would connect to a database that does not exist", v, attr, want, attr)
+				errs.Add(path, "%q is not the database's %s %q (lightsail.database.%s): the app could not connect", v, attr, want, attr)
 			}
 		}
 	}
@@ -360,7 +361,7 @@ func (a *Args) checkRegistries(ctx *pulumi.Context, errs *field.Errors) error {
 	}
 	for _, c := range a.App.Containers {
 		if m := ecrImage.FindStringSubmatch(c.Image); m != nil && m[1] != region.Name {
-			errs.Add(field.Join(field.Join(field.Join("app", "containers"), c.Name), "image"), "the repository is in %s, the service in %s: Lightsail pulls from ECR in its own region only; replicate the image there", m[1], region.Name)
+			errs.Add(field.Join(field.Join("app.containers", c.Name), "image"), "the repository is in %s, the service in %s: Lightsail pulls from ECR in its own region only; replicate the image there", m[1], region.Name)
 		}
 	}
 	return nil

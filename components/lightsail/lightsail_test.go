@@ -1,6 +1,7 @@
 package lightsail_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -166,7 +167,7 @@ func TestEndpointDefaultsAndCommand(t *testing.T) {
 		mocktest.Eq(t, "health check "+key, d.In("publicEndpoint.healthCheck."+key), want)
 	}
 	cs, _ := containers(t, res)
-	mocktest.Eq(t, "command", strings.Join([]string{cs["backend"].command[0].(string), cs["backend"].command[1].(string)}, " "), "python server.py")
+	mocktest.Eq(t, "command", fmt.Sprint(cs["backend"].command), "[python server.py]")
 }
 
 func TestPrivateApp(t *testing.T) {

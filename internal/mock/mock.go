@@ -239,11 +239,47 @@ func Run(program pulumi.RunFunc, opts Options) (*Result, error) {
 	return res, err
 }
 
-// In returns the input at path (dotted keys and [i] indexes, e.g. "rules[0].status"), or nil.
-func (r *Resource) In(path string) any { return lookup(r.Inputs.Mappable(), path) }
+// In returns the input at path (dotted keys and [i] indexes, e.g. "rules[0].status"), or nil;
+// secrets are unwrapped (Inputs keeps their marks).
+func (r *Resource) In(path string) any { return lookup(Plain(r.Inputs, false), path) }
 
-// Out returns the output at path, or nil.
-func (r *Resource) Out(path string) any { return lookup(r.Outputs.Mappable(), path) }
+// Out returns the output at path, or nil; secrets are unwrapped.
+func (r *Resource) Out(path string) any { return lookup(Plain(r.Outputs, false), path) }
+
+// Plain converts properties to JSON-shaped values: unknowns become "[unknown]", and secrets either
+// "[secret]" (mask) or their value.
+func Plain(pm resource.PropertyMap, mask bool) map[string]any {
+	out := make(map[string]any, len(pm))
+	for k, v := range pm {
+		out[string(k)] = plain(v, mask)
+	}
+	return out
+}
+
+func plain(v resource.PropertyValue, mask bool) any {
+	switch {
+	case v.IsSecret() && mask:
+		return "[secret]"
+	case v.IsSecret():
+		return plain(v.SecretValue().Element, mask)
+	case v.IsComputed() || (v.IsOutput() && !v.OutputValue().Known):
+		return "[unknown]"
+	case v.IsOutput():
+		return plain(v.OutputValue().Element, mask)
+	case v.IsObject():
+		return Plain(v.ObjectValue(), mask)
+	case v.IsArray():
+		arr := v.ArrayValue()
+		out := make([]any, len(arr))
+		for i, e := range arr {
+			out[i] = plain(e, mask)
+		}
+		return out
+	case v.IsResourceReference():
+		return v.ResourceReferenceValue().URN
+	}
+	return v.Mappable()
+}
 
 func lookup(v any, path string) any {
 	for _, part := range strings.FieldsFunc(path, func(c rune) bool { return c == '.' || c == '[' }) {

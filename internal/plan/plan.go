@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-
 	"github.com/strata-iac/strata/internal/mock"
 	"github.com/strata-iac/strata/internal/stackfile"
 	"github.com/strata-iac/strata/stacks"
@@ -125,7 +123,7 @@ func JSON(w io.Writer, stack string, res *mock.Result) error {
 		doc.Resources = append(doc.Resources, Resource{
 			Type: r.Type, Name: r.Name, URN: r.URN, Parent: r.Parent,
 			Component: !r.Custom, Remote: r.Remote, Protect: r.Protect,
-			Dependencies: r.Dependencies, Inputs: plainMap(r.Inputs),
+			Dependencies: r.Dependencies, Inputs: mock.Plain(r.Inputs, true),
 		})
 	}
 	enc := json.NewEncoder(w)
@@ -168,36 +166,4 @@ func writeValue(w io.Writer, indent, key string, v any) {
 	}
 	b, _ := json.Marshal(v) // output values are JSON-shaped
 	fmt.Fprintf(w, "%s%s: %s\n", indent, key, b)
-}
-
-// plainMap converts inputs to JSON-shaped values, masking secrets and unknowns.
-func plainMap(pm resource.PropertyMap) map[string]any {
-	out := make(map[string]any, len(pm))
-	for k, v := range pm {
-		out[string(k)] = plain(v)
-	}
-	return out
-}
-
-func plain(v resource.PropertyValue) any {
-	switch {
-	case v.IsSecret():
-		return "[secret]"
-	case v.IsComputed() || (v.IsOutput() && !v.OutputValue().Known):
-		return "[unknown]"
-	case v.IsOutput():
-		return plain(v.OutputValue().Element)
-	case v.IsObject():
-		return plainMap(v.ObjectValue())
-	case v.IsArray():
-		arr := v.ArrayValue()
-		out := make([]any, len(arr))
-		for i, e := range arr {
-			out[i] = plain(e)
-		}
-		return out
-	case v.IsResourceReference():
-		return v.ResourceReferenceValue().URN
-	}
-	return v.Mappable()
 }
