@@ -19,6 +19,7 @@ func epimetheus() app.Spec {
 			{Name: "backend", Image: "eficode/epimetheus-backend@sha256:" + strings.Repeat("a", 64), Ports: []int{5000},
 				Environment: map[string]string{"PORT": "5000"},
 				Secrets:     map[string]app.Secret{"PASSWORD": {Database: "db", Key: app.KeyPassword}},
+				DatabaseEnv: map[string]app.DatabaseValue{"HOST": {Database: "db", Attribute: app.AttrAddress}},
 				HealthCheck: &app.HealthCheck{Command: []string{"CMD-SHELL", "curl -f localhost:5000/ || exit 1"}}},
 		},
 		Endpoint: &app.Endpoint{Container: "frontend", Port: 8080},
@@ -90,6 +91,11 @@ func TestInvalidSpecs(t *testing.T) {
 		{"key of a secret named, not ARN", func(s *app.Spec) {
 			s.Containers[1].Secrets["TOKEN"] = app.Secret{SecretsManager: "lookup/api", Key: "token"}
 		}, []string{"containers.backend.secrets.TOKEN.secretsManager: selecting a key needs the secret's full ARN"}},
+		{"database env twice", func(s *app.Spec) { s.Containers[1].Environment["HOST"] = "db.example.org" },
+			[]string{"containers.backend.databaseEnv.HOST: is also set under environment or secrets"}},
+		{"database env of unknown database and attribute", func(s *app.Spec) {
+			s.Containers[1].DatabaseEnv["DB"] = app.DatabaseValue{Database: "other", Attribute: "hostname"}
+		}, []string{`containers.backend.databaseEnv.DB.database: "other" is not a database of this system`, `containers.backend.databaseEnv.DB.attribute: "hostname" is not allowed: use one of address, port, name, username`}},
 		{"bad ssm name", func(s *app.Spec) { s.Containers[1].Secrets["X"] = app.Secret{SSMParameter: "no-slash"} },
 			[]string{`containers.backend.secrets.X.ssmParameter: "no-slash" is not a parameter name`}},
 		{"bad env file", func(s *app.Spec) { s.Containers[1].EnvFiles = []string{"s3://bucket/app.txt"} },
@@ -148,32 +154,6 @@ func TestInvalidSpecs(t *testing.T) {
 	}
 }
 
-func TestCheckDeployEnvironment(t *testing.T) {
-	s := epimetheus()
-	if err := s.CheckDeployEnvironment(map[string][]string{"backend": {"HOST"}}); err != nil {
-		t.Fatal(err)
-	}
-	err := s.CheckDeployEnvironment(map[string][]string{"backend": {"PORT", "DB_PASSWORD", "9X"}, "db": {"HOST"}})
-	want := []string{
-		"containers.backend.environment.PORT: is set by the deployment",
-		"containers.backend.environment.DB_PASSWORD: looks like a credential",
-		`containers.backend.environment.9X: "9X" is not an environment variable name`,
-		"containers.db: not a container of this app",
-	}
-	if err == nil {
-		t.Fatal("got no error")
-	}
-	lines := strings.Split(err.Error(), "\n")
-	if len(lines) != len(want) {
-		t.Fatalf("got %q, want %d problems", err, len(want))
-	}
-	for i, w := range want {
-		if !strings.HasPrefix(lines[i], w) {
-			t.Errorf("problem %d: got %q, want %q", i, lines[i], w)
-		}
-	}
-}
-
 func TestPinned(t *testing.T) {
 	for _, tc := range []struct {
 		image string
@@ -204,7 +184,8 @@ func TestOverrides(t *testing.T) {
 		Endpoint: &app.Endpoint{Domain: "epimetheus.example.org"},
 		Containers: map[string]app.Container{
 			"frontend": {Image: "eficode/epimetheus-frontend:1.3.0", Environment: map[string]string{"NGINX_PORT": "8080"}},
-			"backend":  {Secrets: map[string]app.Secret{"USER": {Database: "db", Key: app.KeyUsername}}, ReadonlyRootFilesystem: ptr(false)},
+			"backend": {Secrets: map[string]app.Secret{"USER": {Database: "db", Key: app.KeyUsername}}, ReadonlyRootFilesystem: ptr(false),
+				DatabaseEnv: map[string]app.DatabaseValue{"DATABASE": {Database: "db", Attribute: app.AttrName}}},
 		},
 	}
 	got, err := o.Apply(base)
@@ -218,11 +199,13 @@ func TestOverrides(t *testing.T) {
 	if front.Image != "eficode/epimetheus-frontend:1.3.0" || front.Environment["BACKEND_URL"] == "" || front.Environment["NGINX_PORT"] != "8080" {
 		t.Errorf("frontend: got %+v", front)
 	}
-	if back.Secrets["USER"].Key != app.KeyUsername || back.Secrets["PASSWORD"].Key != app.KeyPassword || back.IsReadonlyRoot() {
+	if back.Secrets["USER"].Key != app.KeyUsername || back.Secrets["PASSWORD"].Key != app.KeyPassword || back.IsReadonlyRoot() ||
+		back.DatabaseEnv["HOST"].Attribute != app.AttrAddress || back.DatabaseEnv["DATABASE"].Attribute != app.AttrName {
 		t.Errorf("backend: got %+v", back)
 	}
 	// The definition is left untouched.
-	if base.Container("frontend").Environment["NGINX_PORT"] != "" || base.CPU != 256 || base.Endpoint.Domain != "" {
+	if base.Container("frontend").Environment["NGINX_PORT"] != "" || base.CPU != 256 || base.Endpoint.Domain != "" ||
+		len(base.Container("backend").DatabaseEnv) != 1 {
 		t.Error("Apply changed the spec it was given")
 	}
 

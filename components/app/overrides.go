@@ -10,7 +10,8 @@ import (
 
 // Overrides are what a stage's config may change in an app that a stack program defines: sizes,
 // scaling, the endpoint, and per container (by name) any container field. Set fields replace the
-// definition's, except Environment and Secrets, whose entries are added or replaced one by one.
+// definition's, except Environment, Secrets and DatabaseEnv, whose entries are added or replaced
+// one by one.
 type Overrides struct {
 	CPU        int                  `json:"cpu"`
 	MemoryMiB  int                  `json:"memoryMiB"`
@@ -27,6 +28,7 @@ func (o Overrides) Apply(spec Spec) (Spec, error) {
 	for i, c := range spec.Containers {
 		c.Environment = maps.Clone(c.Environment)
 		c.Secrets = maps.Clone(c.Secrets)
+		c.DatabaseEnv = maps.Clone(c.DatabaseEnv)
 		out.Containers[i] = c
 	}
 	if spec.Endpoint != nil {
@@ -105,6 +107,12 @@ func mergeContainer(c *Container, o Container) {
 			c.Secrets = map[string]Secret{}
 		}
 		c.Secrets[k] = v
+	}
+	for k, v := range o.DatabaseEnv {
+		if c.DatabaseEnv == nil {
+			c.DatabaseEnv = map[string]DatabaseValue{}
+		}
+		c.DatabaseEnv[k] = v
 	}
 }
 

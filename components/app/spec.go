@@ -29,6 +29,10 @@ type Container struct {
 	Environment map[string]string `json:"environment"`
 	// Secrets maps environment variable names to references resolved by the platform.
 	Secrets map[string]Secret `json:"secrets"`
+	// DatabaseEnv maps environment variable names to connection details of a database of the
+	// system, which exist only once the database does (its address), or must match it exactly (its
+	// name): the platform fills them in.
+	DatabaseEnv map[string]DatabaseValue `json:"databaseEnv"`
 	// EnvFiles are s3://bucket/key.env objects whose variables are loaded at start.
 	EnvFiles []string `json:"envFiles"`
 	// Mounts attach volumes the platform offers.
@@ -59,6 +63,21 @@ type Secret struct {
 	// "username" or "password".
 	Key string `json:"key"`
 }
+
+// DatabaseValue names one connection detail of a database of the system.
+type DatabaseValue struct {
+	Database string `json:"database"`
+	// Attribute is AttrAddress, AttrPort, AttrName or AttrUsername.
+	Attribute string `json:"attribute"`
+}
+
+// Connection details of a database that DatabaseEnv can name.
+const (
+	AttrAddress  = "address"
+	AttrPort     = "port"
+	AttrName     = "name"
+	AttrUsername = "username"
+)
 
 // Mount attaches a volume at a path.
 type Mount struct {

@@ -159,6 +159,22 @@ func checkContainer(errs *field.Errors, p string, c *Container, o Offer) {
 		}
 		checkSecret(errs, path, c.Secrets[k], o)
 	}
+	for _, k := range slices.Sorted(maps.Keys(c.DatabaseEnv)) {
+		path := field.Join(field.Join(p, "databaseEnv"), k)
+		_, plain := c.Environment[k]
+		_, secret := c.Secrets[k]
+		switch {
+		case !envNameRE.MatchString(k):
+			errs.Add(path, "%q is not an environment variable name: use letters, digits and _, not starting with a digit", k)
+		case plain || secret:
+			errs.Add(path, "is also set under environment or secrets: set it in one place")
+		}
+		v := c.DatabaseEnv[k]
+		if !slices.Contains(o.Databases, v.Database) {
+			errs.Add(field.Join(path, "database"), "%q is not a database of this system", v.Database)
+		}
+		errs.OneOf(field.Join(path, "attribute"), v.Attribute, AttrAddress, AttrPort, AttrName, AttrUsername)
+	}
 	for i, f := range c.EnvFiles {
 		if !envFileRE.MatchString(f) {
 			errs.Add(field.Index(field.Join(p, "envFiles"), i), "%q is not an env file location: use s3://<bucket>/<key>.env", f)
@@ -233,35 +249,6 @@ func checkSecret(errs *field.Errors, path string, s Secret, o Offer) {
 		}
 		errs.OneOf(field.Join(path, "key"), s.Key, KeyUsername, KeyPassword)
 	}
-}
-
-// CheckDeployEnvironment checks the names of environment variables whose values a platform learns
-// only at deploy time (a database's address), by container: each container exists, and each name
-// is well formed, not credential-like and not set by the spec as well. Paths are the spec's.
-func (s *Spec) CheckDeployEnvironment(names map[string][]string) error {
-	var errs field.Errors
-	for _, c := range slices.Sorted(maps.Keys(names)) {
-		p := field.Join("containers", c)
-		container := s.Container(c)
-		if container == nil {
-			errs.Add(p, "not a container of this app")
-			continue
-		}
-		for _, k := range names[c] {
-			path := field.Join(field.Join(p, "environment"), k)
-			_, plain := container.Environment[k]
-			_, secret := container.Secrets[k]
-			switch {
-			case !envNameRE.MatchString(k):
-				errs.Add(path, "%q is not an environment variable name", k)
-			case credentialRE.MatchString(k):
-				errs.Add(path, "looks like a credential: reference it under secrets instead")
-			case plain || secret:
-				errs.Add(path, "is set by the deployment: remove it from the app's environment and secrets")
-			}
-		}
-	}
-	return errs.Err()
 }
 
 // checkDependencies checks that start-order dependencies name other containers and form no cycle.

@@ -29,13 +29,15 @@ func Example() {
 						Environment: map[string]string{"PORT": "5000"},
 						Secrets: map[string]app.Secret{
 							"PASSWORD": {Database: lightsail.DatabaseKey, Key: app.KeyPassword},
+						},
+						DatabaseEnv: map[string]app.DatabaseValue{
+							"HOST":     {Database: lightsail.DatabaseKey, Attribute: app.AttrAddress},
+							"DATABASE": {Database: lightsail.DatabaseKey, Attribute: app.AttrName},
+							"USER":     {Database: lightsail.DatabaseKey, Attribute: app.AttrUsername},
 						}},
 				},
 				Endpoint: &app.Endpoint{Container: "frontend", Port: 8080},
 			},
-			DatabaseEnv: map[string]map[string]string{"backend": {
-				"HOST": lightsail.AttrAddress, "DATABASE": lightsail.AttrName, "USER": lightsail.AttrUsername,
-			}},
 			Naming:  naming.Convention{App: "epimetheus", Env: "production", Owner: "qa"},
 			Protect: true,
 		})

@@ -27,18 +27,8 @@ const (
 )
 
 // DatabaseKey is the name under which the app refers to the managed database: in
-// app.Secret{Database: DatabaseKey, Key: app.KeyPassword} and in Args.DatabaseEnv.
+// app.Secret{Database: DatabaseKey, Key: app.KeyPassword} and in a container's DatabaseEnv.
 const DatabaseKey = "db"
-
-// Attributes of the managed database that Args.DatabaseEnv can put into a container's environment.
-const (
-	AttrAddress  = "address"
-	AttrPort     = "port"
-	AttrName     = "name"
-	AttrUsername = "username"
-)
-
-var attributes = []string{AttrAddress, AttrPort, AttrName, AttrUsername}
 
 // Powers are the node sizes of a container service, smallest first.
 var Powers = []string{"nano", "micro", "small", "medium", "large", "xlarge"}
@@ -88,12 +78,6 @@ type Args struct {
 
 	// App is what runs, as given (with the stage's overrides applied); CheckApp must accept it.
 	App app.Spec `json:"-"`
-	// DatabaseEnv sets environment variables to the managed database's connection details, which
-	// exist only once the database does and so cannot be written into the app spec: container
-	// name → variable → AttrAddress, AttrPort, AttrName or AttrUsername. A variable the spec also
-	// sets plainly must hold the same value (the database's name or user); address and port may
-	// be set here only.
-	DatabaseEnv map[string]map[string]string `json:"-"`
 	// Naming names and tags the resources.
 	Naming naming.Convention `json:"-"`
 	// Protect protects the database (Pulumi protect); set by the stack from strata:protect.
@@ -172,7 +156,11 @@ func (a *Args) CheckApp() error {
 	a.applyDefaults()
 	var errs field.Errors
 	spec := &a.App
-	errs.Merge("", spec.Validate(app.Offer{Databases: []string{DatabaseKey}}))
+	var offer app.Offer
+	if a.Database != nil {
+		offer.Databases = []string{DatabaseKey}
+	}
+	errs.Merge("", spec.Validate(offer))
 	if n := len(spec.Containers); n > maxContainers {
 		errs.Add("containers", "%d containers: a Lightsail deployment runs at most %d", n, maxContainers)
 	}
@@ -195,7 +183,6 @@ func (a *Args) CheckApp() error {
 		checkEndpoint(&errs, e)
 	}
 	a.checkDomain(&errs)
-	a.checkDatabaseValues(&errs)
 	return errs.Err()
 }
 
@@ -233,8 +220,6 @@ func (a *Args) checkContainer(errs *field.Errors, c app.Container) {
 			errs.Add(field.Join(path, "secretsManager"), "Lightsail cannot resolve Secrets Manager references: use the managed database's password (database: %q) or run the app on ECS", DatabaseKey)
 		case s.SSMParameter != "":
 			errs.Add(field.Join(path, "ssmParameter"), "Lightsail cannot resolve SSM parameters: use the managed database's password (database: %q) or run the app on ECS", DatabaseKey)
-		case s.Database != "" && a.Database == nil:
-			errs.Add(field.Join(path, "database"), "the Lightsail database is not configured: add a database object to the lightsail config")
 		}
 	}
 }
@@ -284,34 +269,6 @@ func (a *Args) checkDomain(errs *field.Errors) {
 	}
 }
 
-// checkDatabaseValues holds variables the spec sets plainly to the database values DatabaseEnv
-// names for them, so that the app never looks for a database or user that was not created.
-func (a *Args) checkDatabaseValues(errs *field.Errors) {
-	if a.Database == nil {
-		return
-	}
-	known := map[string]string{AttrName: a.Database.Name, AttrUsername: a.Database.Username}
-	for _, name := range slices.Sorted(maps.Keys(a.DatabaseEnv)) {
-		c := a.App.Container(name)
-		if c == nil {
-			continue
-		}
-		for _, k := range slices.Sorted(maps.Keys(a.DatabaseEnv[name])) {
-			attr := a.DatabaseEnv[name][k]
-			path := field.Join(field.Join(field.Join("containers", name), "environment"), k)
-			v, set := c.Environment[k]
-			want, isKnown := known[attr]
-			switch {
-			case !set || !slices.Contains(attributes, attr):
-			case !isKnown:
-				errs.Add(path, "is also set to the database's %s by the stack: remove it from the app", attr)
-			case v != want:
-				errs.Add(path, "%q is not the database's %s %q (lightsail.database.%s): the app could not connect", v, attr, want, attr)
-			}
-		}
-	}
-}
-
 // check runs every validation New needs, before anything is registered.
 func (a *Args) check(ctx *pulumi.Context) error {
 	var errs field.Errors
@@ -321,32 +278,10 @@ func (a *Args) check(ctx *pulumi.Context) error {
 	// With app and env valid, this keeps <app>-<env>-<group> a Lightsail name: lowercase letters,
 	// digits and single hyphens, at most 63.
 	errs.Check("group", naming.Identifier(a.Group, maxGroup))
-	a.checkDatabaseEnv(&errs)
 	if err := a.checkRegistries(ctx, &errs); err != nil {
 		return err
 	}
 	return errs.Err()
-}
-
-func (a *Args) checkDatabaseEnv(errs *field.Errors) {
-	for _, name := range slices.Sorted(maps.Keys(a.DatabaseEnv)) {
-		p := field.Join("databaseEnv", name)
-		c := a.App.Container(name)
-		switch {
-		case a.Database == nil:
-			errs.Add(p, "the Lightsail database is not configured: add a database object to the lightsail config")
-			continue
-		case c == nil:
-			errs.Add(p, "%q is not a container of this app", name)
-			continue
-		}
-		for _, k := range slices.Sorted(maps.Keys(a.DatabaseEnv[name])) {
-			errs.OneOf(field.Join(p, k), a.DatabaseEnv[name][k], attributes...)
-			if _, dup := c.Secrets[k]; dup {
-				errs.Add(field.Join(p, k), "is also a secret of container %q: set it in one place", name)
-			}
-		}
-	}
 }
 
 // checkRegistries refuses ECR images from another region: a container service pulls only from
@@ -621,10 +556,10 @@ func (a *Args) database(ctx *pulumi.Context, name string, parent pulumi.Resource
 // the database become plain values Lightsail can pass: the password stays a Pulumi secret.
 func (a *Args) containers(db managedDatabase) lightsail.ContainerServiceDeploymentVersionContainerArray {
 	values := map[string]pulumi.StringInput{
-		AttrAddress:  db.address,
-		AttrPort:     pulumi.Sprintf("%d", db.port),
-		AttrName:     db.name,
-		AttrUsername: db.username,
+		app.AttrAddress:  db.address,
+		app.AttrPort:     pulumi.Sprintf("%d", db.port),
+		app.AttrName:     db.name,
+		app.AttrUsername: db.username,
 	}
 	var out lightsail.ContainerServiceDeploymentVersionContainerArray
 	for _, c := range a.App.Containers {
@@ -632,8 +567,8 @@ func (a *Args) containers(db managedDatabase) lightsail.ContainerServiceDeployme
 		for k, v := range c.Environment {
 			env[k] = pulumi.String(v)
 		}
-		for k, attr := range a.DatabaseEnv[c.Name] {
-			env[k] = values[attr]
+		for k, v := range c.DatabaseEnv {
+			env[k] = values[v.Attribute]
 		}
 		for k, s := range c.Secrets {
 			if s.Key == app.KeyUsername {

@@ -37,8 +37,13 @@ func epimetheus() app.Spec {
 			{Name: "frontend", Image: "eficode/epimetheus-frontend:1.2.0", Ports: []int{8080},
 				Environment: map[string]string{"BACKEND_URL": "http://localhost:5000"}},
 			{Name: "backend", Image: "eficode/epimetheus-backend:1.2.0", Ports: []int{5000},
-				Environment: map[string]string{"DATABASE": "epimetheus", "USER": "app", "PORT": "5000"},
-				Secrets:     map[string]app.Secret{"PASSWORD": {Database: lightsail.DatabaseKey, Key: app.KeyPassword}}},
+				Environment: map[string]string{"PORT": "5000"},
+				Secrets:     map[string]app.Secret{"PASSWORD": {Database: lightsail.DatabaseKey, Key: app.KeyPassword}},
+				DatabaseEnv: map[string]app.DatabaseValue{
+					"HOST":     {Database: lightsail.DatabaseKey, Attribute: app.AttrAddress},
+					"DATABASE": {Database: lightsail.DatabaseKey, Attribute: app.AttrName},
+					"USER":     {Database: lightsail.DatabaseKey, Attribute: app.AttrUsername},
+				}},
 		},
 		Endpoint: &app.Endpoint{Container: "frontend", Port: 8080, HealthCheckPath: "/health", HealthyThreshold: 2,
 			UnhealthyThreshold: 4, IntervalSeconds: 20, TimeoutSeconds: 4, SuccessCodes: "200-299"},
@@ -50,9 +55,6 @@ func args() lightsail.Args {
 		App:      epimetheus(),
 		Naming:   conv,
 		Database: &lightsail.Database{Blueprint: "postgres_16", Name: "epimetheus"},
-		DatabaseEnv: map[string]map[string]string{"backend": {
-			"HOST": lightsail.AttrAddress, "DATABASE": lightsail.AttrName, "USER": lightsail.AttrUsername,
-		}},
 	}
 }
 
@@ -278,7 +280,6 @@ func TestPublicDatabaseWithClientsWindowsAndProtect(t *testing.T) {
 	a.Database.ExternalClients = []string{"203.0.113.7/32", "198.51.100.0/24"}
 	a.Database.BackupWindow = "03:00-03:30"
 	a.Database.MaintenanceWindow = "Sun:05:00-Sun:06:00"
-	a.App.Containers[1].Environment["USER"] = "epi"
 	res := deploy(t, a)
 	db := mocktest.One(t, res, typeDatabase)
 	mocktest.Eq(t, "public for its external clients", db.In("publiclyAccessible"), true)
@@ -293,8 +294,8 @@ func TestPublicDatabaseWithClientsWindowsAndProtect(t *testing.T) {
 
 func TestWithoutDatabase(t *testing.T) {
 	a := args()
-	a.Database, a.DatabaseEnv = nil, nil
-	a.App.Containers[1].Secrets = nil
+	a.Database = nil
+	a.App.Containers[1].Secrets, a.App.Containers[1].DatabaseEnv = nil, nil
 	res := deploy(t, a)
 	mocktest.Eq(t, "databases", len(res.ByType(typeDatabase)), 0)
 	mocktest.Eq(t, "passwords", len(res.ByType(typePassword)), 0)
@@ -309,8 +310,7 @@ func TestWithoutDatabase(t *testing.T) {
 
 func TestUsernameSecret(t *testing.T) {
 	a := args()
-	delete(a.App.Containers[1].Environment, "USER")
-	delete(a.DatabaseEnv["backend"], "USER")
+	delete(a.App.Containers[1].DatabaseEnv, "USER")
 	a.App.Containers[1].Secrets["USER"] = app.Secret{Database: lightsail.DatabaseKey, Key: app.KeyUsername}
 	cs, _ := containers(t, deploy(t, a))
 	mocktest.Eq(t, "user from the database", cs["backend"].env["USER"], "app")
@@ -446,8 +446,10 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 		{"ssm parameter", func(a *lightsail.Args) {
 			a.App.Containers[1].Secrets["API_TOKEN"] = app.Secret{SSMParameter: "/epimetheus/api-token"}
 		}, []string{"app.containers.backend.secrets.API_TOKEN.ssmParameter: Lightsail cannot resolve SSM parameters"}},
-		{"database secret without a database", func(a *lightsail.Args) { a.Database, a.DatabaseEnv = nil, nil },
-			[]string{"app.containers.backend.secrets.PASSWORD.database: the Lightsail database is not configured"}},
+		{"database secret without a database", func(a *lightsail.Args) {
+			a.Database = nil
+			a.App.Containers[1].DatabaseEnv = nil
+		}, []string{`app.containers.backend.secrets.PASSWORD.database: "db" is not a database of this system`}},
 		{"secret of another database", func(a *lightsail.Args) {
 			a.App.Containers[1].Secrets["PASSWORD"] = app.Secret{Database: "main", Key: app.KeyPassword}
 		}, []string{`app.containers.backend.secrets.PASSWORD.database: "main" is not a database of this system`}},
@@ -493,18 +495,17 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 			[]string{`database.externalClients[1]: "0.0.0.0/1" stands for a large part of the internet`}},
 		{"host bits", func(a *lightsail.Args) { a.Database.ExternalClients = []string{"203.0.113.7/24"} },
 			[]string{`database.externalClients[0]: "203.0.113.7/24" has host bits set: use 203.0.113.0/24`}},
-		{"database name mismatch", func(a *lightsail.Args) { a.App.Containers[1].Environment["DATABASE"] = "postgres" },
-			[]string{`app.containers.backend.environment.DATABASE: "postgres" is not the database's name "epimetheus"`}},
-		{"host set twice", func(a *lightsail.Args) { a.App.Containers[1].Environment["HOST"] = "localhost" },
-			[]string{"app.containers.backend.environment.HOST: is also set to the database's address by the stack"}},
+		{"database name set twice", func(a *lightsail.Args) { a.App.Containers[1].Environment["DATABASE"] = "postgres" },
+			[]string{"app.containers.backend.databaseEnv.DATABASE: is also set under environment or secrets"}},
 		{"database env without database", func(a *lightsail.Args) {
 			a.Database = nil
 			a.App.Containers[1].Secrets = nil
-		}, []string{"databaseEnv.backend: the Lightsail database is not configured"}},
-		{"database env unknown attribute", func(a *lightsail.Args) { a.DatabaseEnv["backend"]["HOST"] = "hostname" },
-			[]string{`databaseEnv.backend.HOST: "hostname" is not allowed: use one of address, port, name, username`}},
-		{"database env unknown container", func(a *lightsail.Args) { a.DatabaseEnv["worker"] = map[string]string{"HOST": "address"} },
-			[]string{`databaseEnv.worker: "worker" is not a container of this app`}},
+		}, []string{`app.containers.backend.databaseEnv.DATABASE.database: "db" is not a database of this system`,
+			`app.containers.backend.databaseEnv.HOST.database: "db" is not a database of this system`,
+			`app.containers.backend.databaseEnv.USER.database: "db" is not a database of this system`}},
+		{"database env unknown attribute", func(a *lightsail.Args) {
+			a.App.Containers[1].DatabaseEnv["HOST"] = app.DatabaseValue{Database: lightsail.DatabaseKey, Attribute: "hostname"}
+		}, []string{`app.containers.backend.databaseEnv.HOST.attribute: "hostname" is not allowed: use one of address, port, name, username`}},
 		{"attach without domain", func(a *lightsail.Args) { a.AttachDomain = true },
 			[]string{"attachDomain: there is no domain to attach"}},
 		{"zone apex", func(a *lightsail.Args) { a.App.Endpoint.Domain, a.Zone = "example.org", "example.org" },

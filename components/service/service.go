@@ -59,12 +59,8 @@ type Args struct {
 	SecurityGroupIDs pulumi.StringArray `json:"-"`
 	// Volumes are the EFS access points the app may mount, by volume name.
 	Volumes map[string]Volume `json:"-"`
-	// Environment adds environment variables whose values are known only at deploy time, such as a
-	// database's address, by container name and variable name. Never credentials: those are secrets.
-	Environment map[string]pulumi.StringMap `json:"-"`
-	// Databases are the ARNs of the managed master secrets the app's secrets may reference, by
-	// database name.
-	Databases map[string]pulumi.StringInput `json:"-"`
+	// Databases are the databases the app's secrets and databaseEnv may reference, by name.
+	Databases map[string]Database `json:"-"`
 	// Attach are customer managed policies for the task role (what the app itself may touch), by a
 	// stable name.
 	Attach map[string]pulumi.StringInput `json:"-"`
@@ -87,6 +83,16 @@ type Cluster struct {
 	NamespaceARN pulumi.StringInput
 	// Ready is waited for before the service is created (the cluster's capacity providers).
 	Ready pulumi.Resource
+}
+
+// Database is what an app may learn of a database: its login secret (JSON with "username" and
+// "password", such as an RDS-managed master secret) and its connection details.
+type Database struct {
+	SecretARN pulumi.StringInput
+	Address   pulumi.StringInput
+	Port      pulumi.IntInput
+	Name      pulumi.StringInput
+	Username  pulumi.StringInput
 }
 
 // Volume is an EFS access point to mount.
@@ -205,16 +211,18 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 
-	secretARNs := pulumi.StringMap{}
-	for k, v := range a.Databases {
-		secretARNs[k] = v
+	databases := pulumi.Map{}
+	for k, d := range a.Databases {
+		databases[k] = pulumi.Map{
+			"secretArn":      d.SecretARN,
+			app.AttrAddress:  d.Address,
+			app.AttrPort:     d.Port,
+			app.AttrName:     d.Name,
+			app.AttrUsername: d.Username,
+		}
 	}
-	deployEnv := pulumi.Map{}
-	for c, vars := range a.Environment {
-		deployEnv[c] = vars
-	}
-	definitions := pulumi.All(logs.Name, secretARNs, deployEnv).ApplyT(func(v []any) (string, error) {
-		return a.containerDefinitions(env, v[0].(string), v[1].(map[string]string), v[2].(map[string]any))
+	definitions := pulumi.All(logs.Name, databases).ApplyT(func(v []any) (string, error) {
+		return a.containerDefinitions(env, v[0].(string), v[1].(map[string]any))
 	}).(pulumi.StringOutput)
 
 	compatibility := "FARGATE"
@@ -350,11 +358,6 @@ func (a *Args) check() error {
 		Volumes:   slices.Sorted(maps.Keys(a.Volumes)),
 		Databases: slices.Sorted(maps.Keys(a.Databases)),
 	}))
-	names := map[string][]string{}
-	for c, vars := range a.Environment {
-		names[c] = slices.Sorted(maps.Keys(vars))
-	}
-	errs.Merge("app", a.App.CheckDeployEnvironment(names))
 	errs.Check("group", naming.Identifier(a.Group, 24))
 	errs.Check("group", naming.RoleName(a.Naming.Name(a.Group)+"-exec"))
 	if a.Cluster.ARN == nil || a.Cluster.Name == nil || a.Cluster.CapacityProvider == "" {
@@ -442,7 +445,7 @@ func (a *Args) executionPolicy(e env, logGroupARN pulumi.StringOutput) pulumi.St
 	dbSecrets := pulumi.StringArray{}
 	for _, k := range slices.Sorted(maps.Keys(a.Databases)) {
 		if a.usesDatabase(k) {
-			dbSecrets = append(dbSecrets, a.Databases[k])
+			dbSecrets = append(dbSecrets, a.Databases[k].SecretARN)
 		}
 	}
 	return pulumi.All(logGroupARN, dbSecrets).ApplyT(func(v []any) (string, error) {
@@ -620,7 +623,7 @@ type logConfiguration struct {
 }
 
 // containerDefinitions renders the app's containers for ECS.
-func (a *Args) containerDefinitions(e env, logGroup string, dbSecrets map[string]string, deployEnv map[string]any) (string, error) {
+func (a *Args) containerDefinitions(e env, logGroup string, databases map[string]any) (string, error) {
 	defs := make([]containerDefinition, 0, len(a.App.Containers))
 	for _, c := range a.App.Containers {
 		d := containerDefinition{
@@ -643,17 +646,18 @@ func (a *Args) containerDefinitions(e env, logGroup string, dbSecrets map[string
 			d.PortMappings = append(d.PortMappings, portMapping{Name: portName(c.Name, p), ContainerPort: p, Protocol: "tcp"})
 		}
 		vars := maps.Clone(c.Environment)
-		if extra, ok := deployEnv[c.Name].(map[string]string); ok {
+		for k, ref := range c.DatabaseEnv {
 			if vars == nil {
 				vars = map[string]string{}
 			}
-			maps.Copy(vars, extra)
+			db, _ := databases[ref.Database].(map[string]any)
+			vars[k] = fmt.Sprint(db[ref.Attribute])
 		}
 		for _, k := range slices.Sorted(maps.Keys(vars)) {
 			d.Environment = append(d.Environment, nameValue{Name: k, Value: vars[k]})
 		}
 		for _, k := range slices.Sorted(maps.Keys(c.Secrets)) {
-			from, err := valueFrom(c.Secrets[k], dbSecrets)
+			from, err := valueFrom(c.Secrets[k], databases)
 			if err != nil {
 				return "", fmt.Errorf("container %s secret %s: %w", c.Name, k, err)
 			}
@@ -680,10 +684,11 @@ func (a *Args) containerDefinitions(e env, logGroup string, dbSecrets map[string
 
 // valueFrom renders a secret reference the way ECS resolves it: a JSON key of a Secrets Manager
 // secret is selected with "<arn>:<key>::".
-func valueFrom(s app.Secret, dbSecrets map[string]string) (string, error) {
+func valueFrom(s app.Secret, databases map[string]any) (string, error) {
 	switch {
 	case s.Database != "":
-		arn, ok := dbSecrets[s.Database]
+		db, _ := databases[s.Database].(map[string]any)
+		arn, ok := db["secretArn"].(string)
 		if !ok {
 			return "", errors.New("no such database: " + s.Database)
 		}

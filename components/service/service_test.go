@@ -37,6 +37,7 @@ func spec() app.Spec {
 		Containers: []app.Container{{
 			Name: "web", Image: ecrImage, Ports: []int{3000},
 			Environment: map[string]string{"MYSQL_HOST": "qa-mariadb"},
+			DatabaseEnv: map[string]app.DatabaseValue{"MYSQL_PORT": {Database: "db", Attribute: app.AttrPort}},
 			Secrets: map[string]app.Secret{
 				"MYSQL_PASSWORD":  {Database: "db", Key: app.KeyPassword},
 				"SECRET_KEY_BASE": {SecretsManager: "lookup/secret-key-base"},
@@ -61,8 +62,8 @@ func args() service.Args {
 		SecurityGroupIDs: pulumi.StringArray{pulumi.String("sg-app")},
 		Volumes: map[string]service.Volume{"authorities": {FileSystemID: pulumi.String("fs-1"), FileSystemARN: pulumi.String(fsARN),
 			AccessPointID: pulumi.String("fsap-1"), AccessPointARN: pulumi.String(apARN)}},
-		Databases:      map[string]pulumi.StringInput{"db": pulumi.String(dbSecret)},
-		Environment:    map[string]pulumi.StringMap{"web": {"MYSQL_PORT": pulumi.Int(3306).ToIntOutput().ApplyT(func(p int) string { return strconv.Itoa(p) }).(pulumi.StringOutput)}},
+		Databases: map[string]service.Database{"db": {SecretARN: pulumi.String(dbSecret), Address: pulumi.String("db.internal"),
+			Port: pulumi.Int(3306), Name: pulumi.String("qa"), Username: pulumi.String("qa")}},
 		Attach:         map[string]pulumi.StringInput{"kotta-web": pulumi.String("arn:aws:iam::123456789012:policy/kotta-test-web")},
 		TargetGroupARN: pulumi.String("arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tg/1"),
 		Publish:        []service.Alias{{Container: "web", Port: 3000, DNSName: "qa-web"}},
@@ -318,10 +319,6 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 		{"singleton that scales", func(a *service.Args) { a.Singleton = true; a.App.Scaling = app.Scaling{Min: 1, Max: 3} },
 			[]string{"singleton: a singleton runs one task"}},
 		{"publish unknown port", func(a *service.Args) { a.Publish[0].Port = 3306 }, []string{`publish[0]: container "web" does not expose port 3306`}},
-		{"deploy env collides", func(a *service.Args) {
-			a.Environment = map[string]pulumi.StringMap{"web": {"MYSQL_HOST": pulumi.String("x")}}
-		},
-			[]string{"app.containers.web.environment.MYSQL_HOST: is set by the deployment"}},
 		{"latest image", func(a *service.Args) { a.App.Containers[1].Image = "busybox" }, []string{`app.containers.helper.image: "busybox" is not pinned`}},
 	}
 	for _, tc := range tests {
