@@ -27,6 +27,8 @@ type shared struct {
 // systems lists the preparers of every system; each returns nil when the config leaves it out.
 var systems = []func(cfg *config.Config) *system{
 	kotta,
+	lookup,
+	epimetheus,
 }
 
 // Run loads and validates the stack's whole config, then creates the environment's network, if

@@ -410,7 +410,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	tags := pulumi.ToStringMap(a.Naming.Tags(a.Group))
 	public := len(a.ExternalCIDRs) > 0
 
-	sg, err := secgroup.New(ctx, name+"-sg", sgArgs, parent)
+	sg, err := secgroup.New(ctx, name+"-db", sgArgs, parent)
 	if err != nil {
 		return nil, err
 	}

@@ -271,8 +271,8 @@ func TestIngressOnlyFromClients(t *testing.T) {
 		args.PublicSubnetIDs = publicSubnets
 		res := deploy(t, args)
 		mocktest.EqualLists(t, "ingress", rules(res), []string{
-			"lookup-db-sg-in-app tcp 5432-5432 " + sgApp,
-			"lookup-db-sg-in-worker tcp 5432-5432 " + sgWork,
+			"lookup-db-db-in-app tcp 5432-5432 " + sgApp,
+			"lookup-db-db-in-worker tcp 5432-5432 " + sgWork,
 		})
 		if n := len(res.ByType(typeEgress)); n != 0 {
 			t.Errorf("got %d egress rules, want 0", n)
@@ -290,9 +290,9 @@ func TestIngressOnlyFromClients(t *testing.T) {
 		args.PublicSubnetIDs = publicSubnets
 		res := deploy(t, args)
 		mocktest.EqualLists(t, "ingress", rules(res), []string{
-			"lookup-db-sg-in-app tcp 6543-6543 " + sgApp,
-			"lookup-db-sg-in-cidr-198-51-100-7-32 tcp 6543-6543 198.51.100.7/32",
-			"lookup-db-sg-in-cidr-203-0-113-0-24 tcp 6543-6543 203.0.113.0/24",
+			"lookup-db-db-in-app tcp 6543-6543 " + sgApp,
+			"lookup-db-db-in-cidr-198-51-100-7-32 tcp 6543-6543 198.51.100.7/32",
+			"lookup-db-db-in-cidr-203-0-113-0-24 tcp 6543-6543 203.0.113.0/24",
 		})
 		inst := mocktest.One(t, res, typeInstance)
 		mocktest.Eq(t, "public", inst.In("publiclyAccessible"), true)

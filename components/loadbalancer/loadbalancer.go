@@ -195,7 +195,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	parent := pulumi.Parent(c)
 	tags := pulumi.ToStringMap(a.Naming.Tags("alb"))
 
-	sg, err := secgroup.New(ctx, name+"-sg", a.securityGroup(), parent)
+	sg, err := secgroup.New(ctx, name+"-alb", a.securityGroup(), parent)
 	if err != nil {
 		return nil, err
 	}

@@ -142,20 +142,17 @@ func (a *Args) Validate() error {
 }
 
 // CheckApp validates spec for a service on capacity with the offered volumes and databases: the
-// platform-neutral rules, then ECS's own (Fargate's sizes). Paths are the spec's.
+// platform-neutral rules, then ECS's own (Fargate's sizes). Paths are the spec's. An unknown
+// capacity is the cluster's problem to report, not the app's.
 func CheckApp(spec *app.Spec, capacity string, offer app.Offer) error {
 	var errs field.Errors
 	errs.Merge("", spec.Validate(offer))
-	switch capacity {
-	case CapacityFargate, CapacityFargateSpot:
+	if capacity == CapacityFargate || capacity == CapacityFargateSpot {
 		if spec.CPU == 0 || spec.MemoryMiB == 0 {
 			errs.Add("cpu", "Fargate needs the app's size: set cpu and memoryMiB, e.g. 256 and 1024")
 		} else if err := FargateSize(spec.CPU, spec.MemoryMiB); err != nil {
 			errs.Add("memoryMiB", "%v", err)
 		}
-	case CapacityEC2:
-	default:
-		errs.Add("", "unknown capacity %q: use %s, %s or %s", capacity, CapacityFargate, CapacityFargateSpot, CapacityEC2)
 	}
 	return errs.Err()
 }
@@ -354,6 +351,7 @@ func (a *Args) check() error {
 	var errs field.Errors
 	errs.Merge("naming", a.Naming.Validate())
 	errs.Merge("", a.Validate())
+	errs.OneOf("capacity", a.Capacity, CapacityFargate, CapacityFargateSpot, CapacityEC2)
 	errs.Merge("app", CheckApp(&a.App, a.Capacity, app.Offer{
 		Volumes:   slices.Sorted(maps.Keys(a.Volumes)),
 		Databases: slices.Sorted(maps.Keys(a.Databases)),

@@ -309,7 +309,7 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 	}{
 		{"fargate size", func(a *service.Args) { a.App.MemoryMiB = 512 }, []string{"app.memoryMiB: Fargate does not run 512 CPU with 512 MiB"}},
 		{"fargate without size", func(a *service.Args) { a.App.CPU = 0 }, []string{"app.cpu: Fargate needs the app's size"}},
-		{"unknown capacity", func(a *service.Args) { a.Capacity = "spot" }, []string{`app: unknown capacity "spot"`}},
+		{"unknown capacity", func(a *service.Args) { a.Capacity = "spot" }, []string{`capacity: "spot" is not allowed: use one of fargate, fargateSpot, ec2`}},
 		{"retention", func(a *service.Args) { a.LogRetentionDays = 10 }, []string{"logRetentionDays: 10 is not a CloudWatch Logs retention period"}},
 		{"grace", func(a *service.Args) { a.HealthCheckGraceSeconds = 5000 }, []string{"healthCheckGraceSeconds: 5000 is out of range"}},
 		{"unknown volume", func(a *service.Args) { a.App.Containers[0].Mounts[0].Volume = "database" },

@@ -23,6 +23,10 @@ type Config struct {
 	Stage Stage
 	// Base is Cloud Kotta's base layer (strata:base); nil leaves it out of the stack.
 	Base *base.Args
+	// Lookup is the QA authority lookup (strata:lookup); nil leaves it out.
+	Lookup *Lookup
+	// Epimetheus is Epimetheus (strata:epimetheus); nil leaves it out.
+	Epimetheus *Epimetheus
 	// Network is the environment's network (strata:network), a new VPC or an existing one, shared
 	// by the systems that run in a VPC; nil leaves it out of the stack.
 	Network *network.Args
@@ -60,8 +64,10 @@ const (
 // sections maps each structured key to the pointer its object decodes into.
 func (c *Config) sections() map[string]any {
 	return map[string]any{
-		"base":    &c.Base,
-		"network": &c.Network,
+		"base":       &c.Base,
+		"epimetheus": &c.Epimetheus,
+		"lookup":     &c.Lookup,
+		"network":    &c.Network,
 	}
 }
 

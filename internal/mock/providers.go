@@ -11,7 +11,7 @@ import (
 
 // What the mocked providers compute. Ids and ARNs follow AWS's formats, with the mock account and
 // region, so that policies and references built from them read like the real ones; anything a
-// provider would invent (ids, DNS names) is derived from the logical name, so runs are repeatable.
+// provider would invent (ids, DNS names) is derived from the URN or the name, so runs are repeatable.
 
 // idPrefixes are the prefixes of AWS-generated ids; other resources use their physical name as id.
 var idPrefixes = map[string]string{
@@ -55,7 +55,7 @@ func (m *Monitor) outputs(r *Resource) (string, resource.PropertyMap) {
 		}
 		id = physical
 		if prefix, ok := idPrefixes[r.Type]; ok {
-			id = fakeID(prefix, r.Name)
+			id = fakeID(prefix, r.URN)
 		}
 		if _, ok := state["name"]; !ok {
 			state["name"] = physical

@@ -92,6 +92,17 @@ func EqualLists(t *testing.T, what string, got, want []string) {
 	t.Errorf("%s:\n got  %s\n want %s", what, strings.Join(got, "\n      "), strings.Join(want, "\n      "))
 }
 
+// Unscoped lists the IAM actions that support no resource-level permissions, so a grant of them
+// names the resource "*". Any other action on "*" is a finding.
+var Unscoped = map[string]bool{
+	"ecr:GetAuthorizationToken":        true,
+	"ecs:DiscoverPollEndpoint":         true,
+	"ssmmessages:CreateControlChannel": true,
+	"ssmmessages:CreateDataChannel":    true,
+	"ssmmessages:OpenControlChannel":   true,
+	"ssmmessages:OpenDataChannel":      true,
+}
+
 // untaggable lists the AWS resource types that accept no tags. Every other AWS resource must carry
 // the convention; a new untaggable type has to be added here deliberately.
 var untaggable = map[string]bool{
