@@ -422,21 +422,10 @@ func TestInvalidArgs(t *testing.T) {
 				args.VPCID = pulumi.String("vpc-1")
 				args.SubnetIDs = pulumi.ToStringArray(subnets)
 			}
-			res, err := mock.Run(func(ctx *pulumi.Context) error {
+			mocktest.Refused(t, func(ctx *pulumi.Context) error {
 				_, err := cluster.New(ctx, "lookup", &args)
 				return err
-			}, mock.Options{Project: "strata", Stack: "test"})
-			if err == nil {
-				t.Fatal("got no error")
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("got %q, want it to contain %q", err, w)
-				}
-			}
-			if n := len(res.Resources()); n != 0 {
-				t.Errorf("got %d resources registered, want 0", n)
-			}
+			}, tc.want...)
 		})
 	}
 }

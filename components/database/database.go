@@ -234,10 +234,10 @@ func (a *Args) Validate() error {
 		errs.Add("instanceClass", "%q is not an RDS instance class: use db.<family>.<size>, e.g. db.t4g.micro or db.m7g.large", a.InstanceClass)
 	}
 	if errs.Required("dbName", a.DBName, "name the database the app uses") && known {
-		errs.Check("dbName", e.checkDBName(a.DBName))
+		errs.Check("dbName", CheckName(a.Engine, a.DBName))
 	}
 	if known {
-		errs.Check("username", e.checkUsername(a.Engine, a.Username))
+		errs.Check("username", CheckUsername(a.Engine, a.Username))
 		errs.Range("port", a.Port, 1150, 65535, "")
 	}
 	errs.Range("allocatedStorageGiB", a.AllocatedStorageGiB, minStorageGiB, maxStorageGiB, "GiB")
@@ -248,38 +248,44 @@ func (a *Args) Validate() error {
 		errs.Add("kmsKeyArn", "%q is not a KMS key ARN: use arn:aws:kms:<region>:<account>:key/<key-id>", a.KMSKeyARN)
 	}
 	errs.Range("backupRetentionDays", a.BackupRetentionDays, 7, 35, "days")
-	a.checkWindows(&errs)
+	CheckWindows(&errs, "", a.BackupWindow, a.MaintenanceWindow)
 	if known && a.PerformanceInsights != nil && *a.PerformanceInsights && !a.performanceInsightsSupported(e) {
 		errs.Add("performanceInsights", "%s has no Performance Insights on %s: use a class other than %s, or set performanceInsights to false", a.Engine, a.InstanceClass, or(smallClasses))
 	}
 	errs.Check("logRetentionDays", logs.CheckRetention(a.LogRetentionDays))
-	a.checkExternalCIDRs(&errs)
+	CheckNetworks(&errs, "externalCidrs", a.ExternalCIDRs)
 	if a.Alarms != nil {
 		a.Alarms.check(&errs, a.AllocatedStorageGiB)
 	}
 	return errs.Err()
 }
 
-func (a *Args) checkWindows(errs *field.Errors) {
+// CheckWindows checks a daily backup window ("hh:mm-hh:mm") and a weekly maintenance window
+// ("ddd:hh:mm-ddd:hh:mm"), both UTC, optional, at least 30 minutes and apart, recording problems at
+// prefix+"backupWindow" and prefix+"maintenanceWindow". Lightsail's databases, which RDS runs,
+// follow the same rules.
+func CheckWindows(errs *field.Errors, prefix, backupSpan, maintenanceSpan string) {
 	var maintenance, backup window
 	var mErr, bErr error
-	if a.MaintenanceWindow != "" {
-		maintenance, mErr = maintenanceWindow(a.MaintenanceWindow)
-		errs.Check("maintenanceWindow", mErr)
+	if maintenanceSpan != "" {
+		maintenance, mErr = maintenanceWindow(maintenanceSpan)
+		errs.Check(field.Join(prefix, "maintenanceWindow"), mErr)
 	}
-	if a.BackupWindow != "" {
-		backup, bErr = backupWindow(a.BackupWindow)
-		errs.Check("backupWindow", bErr)
+	if backupSpan != "" {
+		backup, bErr = backupWindow(backupSpan)
+		errs.Check(field.Join(prefix, "backupWindow"), bErr)
 	}
-	if a.MaintenanceWindow != "" && a.BackupWindow != "" && mErr == nil && bErr == nil && overlaps(maintenance, backup) {
-		errs.Add("backupWindow", "%q overlaps the maintenance window %q: RDS needs them apart", a.BackupWindow, a.MaintenanceWindow)
+	if maintenanceSpan != "" && backupSpan != "" && mErr == nil && bErr == nil && overlaps(maintenance, backup) {
+		errs.Add(field.Join(prefix, "backupWindow"), "%q overlaps the maintenance window %q: the database needs them apart", backupSpan, maintenanceSpan)
 	}
 }
 
-func (a *Args) checkExternalCIDRs(errs *field.Errors) {
+// CheckNetworks checks the IPv4 networks outside AWS that may reach a database, recording
+// problems at path[i]: valid, masked, unique, never the whole internet nor a /7 or wider part.
+func CheckNetworks(errs *field.Errors, path string, cidrs []string) {
 	seen := map[netip.Prefix]bool{}
-	for i, c := range a.ExternalCIDRs {
-		path := field.Index("externalCidrs", i)
+	for i, c := range cidrs {
+		path := field.Index(path, i)
 		p, err := netip.ParsePrefix(c)
 		switch {
 		case err != nil:

@@ -42,13 +42,16 @@ type engine struct {
 	// classes of this engine.
 	smallClassesLackPI bool
 	maxDBName          int
-	reservedDBNames    []string
-	reservedUsernames  []string
+	// title is the engine's name in messages.
+	title             string
+	reservedDBNames   []string
+	reservedUsernames []string
 }
 
 var engines = map[string]engine{
 	// PostgreSQL 10+ numbers versions MAJOR.MINOR; RDS's minor upgrades change the MINOR.
 	Postgres: {
+		title:      "PostgreSQL",
 		port:       5432,
 		pinned:     regexp.MustCompile(`^([1-9][0-9]*)\.(0|[1-9][0-9]*)$`),
 		form:       "MAJOR.MINOR, e.g. 16.4",
@@ -64,6 +67,7 @@ var engines = map[string]engine{
 	// MySQL and MariaDB number versions MAJOR.MINOR.PATCH where RDS calls X.Y the major version
 	// and Z the minor one.
 	MySQL: {
+		title:              "MySQL",
 		port:               3306,
 		pinned:             regexp.MustCompile(`^([1-9][0-9]*\.(?:0|[1-9][0-9]*))\.(0|[1-9][0-9]*)$`),
 		form:               "MAJOR.MINOR.PATCH, e.g. 8.0.39",
@@ -75,6 +79,7 @@ var engines = map[string]engine{
 		reservedDBNames:    []string{"information_schema", "mysql", "performance_schema", "sys"},
 	},
 	MariaDB: {
+		title:              "MariaDB",
 		port:               3306,
 		pinned:             regexp.MustCompile(`^([1-9][0-9]*\.(?:0|[1-9][0-9]*))\.(0|[1-9][0-9]*)$`),
 		form:               "MAJOR.MINOR.PATCH, e.g. 10.11.9",
@@ -120,8 +125,10 @@ func or(items []string) string {
 
 var sqlName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
-// checkDBName checks the name of the database RDS creates.
-func (e engine) checkDBName(s string) error {
+// CheckName checks the name of the database an engine's instance creates (Postgres, MySQL or
+// MariaDB).
+func CheckName(engineName, s string) error {
+	e := engines[engineName]
 	switch {
 	case len(s) > e.maxDBName:
 		return fmt.Errorf("%q is %d characters long: use at most %d", s, len(s), e.maxDBName)
@@ -136,20 +143,22 @@ func (e engine) checkDBName(s string) error {
 // maxUsername is RDS's limit on master user names.
 const maxUsername = 16
 
-// checkUsername checks the master user name. Names starting with rds belong to RDS's own
-// accounts (rdsadmin, rdsrepladmin, rds_superuser, ...); pg_ is PostgreSQL's role prefix.
-func (e engine) checkUsername(engineName, s string) error {
+// CheckUsername checks the master user name of an engine's instance. Names starting with rds
+// belong to RDS's own accounts (rdsadmin, rdsrepladmin, rds_superuser, ...); pg_ is PostgreSQL's
+// role prefix.
+func CheckUsername(engineName, s string) error {
+	e := engines[engineName]
 	switch {
 	case len(s) > maxUsername:
 		return fmt.Errorf("%q is %d characters long: use at most %d", s, len(s), maxUsername)
 	case !sqlName.MatchString(s):
 		return fmt.Errorf("%q is not allowed: use lowercase letters, digits and underscores, starting with a letter", s)
 	case strings.HasPrefix(s, "rds"):
-		return fmt.Errorf("%q is reserved: names starting with rds belong to RDS's own accounts", s)
+		return fmt.Errorf("%q is reserved: names starting with rds belong to the database service's own accounts", s)
 	case engineName == Postgres && strings.HasPrefix(s, "pg_"):
 		return fmt.Errorf("%q is reserved: PostgreSQL keeps the pg_ prefix for its own roles", s)
 	case slices.Contains(e.reservedUsernames, s):
-		return fmt.Errorf("%q is a reserved word in %s: choose another name", s, engineName)
+		return fmt.Errorf("%q is a reserved word in %s: choose another name", s, e.title)
 	}
 	return nil
 }

@@ -11,7 +11,7 @@ import (
 const (
 	minutesPerDay  = 24 * 60
 	minutesPerWeek = 7 * minutesPerDay
-	// RDS refuses windows shorter than half an hour.
+	// RDS (and Lightsail) refuse windows shorter than half an hour.
 	minWindowMinutes = 30
 )
 
@@ -39,7 +39,7 @@ func maintenanceWindow(s string) (window, error) {
 	}
 	w := window{start, mod(end-start, minutesPerWeek)}
 	if w.length < minWindowMinutes {
-		return window{}, fmt.Errorf("%q lasts %d minutes: RDS needs at least %d", s, w.length, minWindowMinutes)
+		return window{}, fmt.Errorf("%q lasts %d minutes: the database needs at least %d", s, w.length, minWindowMinutes)
 	}
 	return w, nil
 }
@@ -58,7 +58,7 @@ func backupWindow(s string) (window, error) {
 	}
 	w := window{start, mod(end-start, minutesPerDay)}
 	if w.length < minWindowMinutes {
-		return window{}, fmt.Errorf("%q lasts %d minutes: RDS needs at least %d", s, w.length, minWindowMinutes)
+		return window{}, fmt.Errorf("%q lasts %d minutes: the database needs at least %d", s, w.length, minWindowMinutes)
 	}
 	return w, nil
 }

@@ -346,24 +346,13 @@ func TestInvalidArgs(t *testing.T) {
 			if args.Naming.App == "" {
 				args.Naming = conv
 			}
-			res, err := mock.Run(func(ctx *pulumi.Context) error {
+			err := mocktest.Refused(t, func(ctx *pulumi.Context) error {
 				_, err := network.New(ctx, "network", &args)
 				return err
-			}, mock.Options{Project: "strata", Stack: "test"})
-			if err == nil {
-				t.Fatal("got no error")
-			}
+			}, tc.want...)
 			lines := strings.Split(err.Error(), "\n")
 			if len(lines) != len(tc.want) {
 				t.Errorf("got %d problems, want %d:\n%s", len(lines), len(tc.want), err)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("got %q, want it to contain %q", err, w)
-				}
-			}
-			if n := len(res.Resources()); n != 0 {
-				t.Errorf("got %d resources registered, want 0", n)
 			}
 		})
 	}

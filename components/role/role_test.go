@@ -7,7 +7,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/strata-iac/strata/components/role"
-	"github.com/strata-iac/strata/internal/mock"
 	"github.com/strata-iac/strata/internal/mocktest"
 )
 
@@ -64,21 +63,10 @@ func TestInvalidArgs(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := mock.Run(func(ctx *pulumi.Context) error {
+			mocktest.Refused(t, func(ctx *pulumi.Context) error {
 				_, err := role.New(ctx, "r", &tc.args)
 				return err
-			}, mock.Options{Project: "strata", Stack: "test"})
-			if err == nil {
-				t.Fatal("got no error")
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("got %q, want it to contain %q", err, w)
-				}
-			}
-			if n := len(res.Resources()); n != 0 {
-				t.Errorf("got %d resources registered, want 0", n)
-			}
+			}, tc.want...)
 		})
 	}
 }

@@ -325,21 +325,10 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			a := args()
 			tc.edit(&a)
-			res, err := mock.Run(func(ctx *pulumi.Context) error {
+			mocktest.Refused(t, func(ctx *pulumi.Context) error {
 				_, err := service.New(ctx, "lookup-app", &a)
 				return err
-			}, mock.Options{Project: "strata", Stack: "test"})
-			if err == nil {
-				t.Fatal("got no error")
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("got %q, want it to contain %q", err, w)
-				}
-			}
-			if n := len(res.Resources()); n != 0 {
-				t.Errorf("got %d resources registered, want 0", n)
-			}
+			}, tc.want...)
 		})
 	}
 }

@@ -23,6 +23,25 @@ func Run(t *testing.T, program pulumi.RunFunc) *mock.Result {
 	return res
 }
 
+// Refused runs program and checks that it fails before registering anything, with an error that
+// contains each of want. It returns the error for further checks.
+func Refused(t *testing.T, program pulumi.RunFunc, want ...string) error {
+	t.Helper()
+	res, err := mock.Run(program, mock.Options{Project: "strata", Stack: "test"})
+	if err == nil {
+		t.Fatal("got no error")
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("got %q, want it to contain %q", err, w)
+		}
+	}
+	if n := len(res.Resources()); n != 0 {
+		t.Errorf("got %d resources registered, want 0", n)
+	}
+	return err
+}
+
 // One returns the only resource of typ, failing the test if there is not exactly one.
 func One(t *testing.T, res *mock.Result, typ string) *mock.Resource {
 	t.Helper()
