@@ -55,6 +55,9 @@ type Bucket struct {
 	Name pulumi.StringOutput
 	// ARN is the bucket's ARN.
 	ARN pulumi.StringOutput
+	// Policy is the bucket policy, for DependsOn: a service that writes to the bucket as soon as
+	// it is configured (load balancer access logs) must wait for the grant.
+	Policy pulumi.Resource
 }
 
 func (a *Args) applyDefaults() {
@@ -168,7 +171,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 
 	// The policy waits for the public access block, which S3 otherwise may apply afterwards and
 	// reject the policy update in between.
-	if _, err := s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{
+	bucketPolicy, err := s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{
 		Bucket: id,
 		Policy: bucket.Arn.ApplyT(func(arn string) (string, error) {
 			statements := []policy.Statement{policy.DenyInsecureTransport(arn)}
@@ -177,7 +180,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			}
 			return policy.New(statements...).JSON()
 		}).(pulumi.StringOutput),
-	}, parent, pulumi.DependsOn([]pulumi.Resource{publicAccess})); err != nil {
+	}, parent, pulumi.DependsOn([]pulumi.Resource{publicAccess}))
+	if err != nil {
 		return nil, err
 	}
 
@@ -215,8 +219,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 
-	b.Name = bucket.Bucket
-	b.ARN = bucket.Arn
+	b.Name, b.ARN, b.Policy = bucket.Bucket, bucket.Arn, bucketPolicy
 	if err := ctx.RegisterResourceOutputs(b, pulumi.Map{
 		"name": b.Name,
 		"arn":  b.ARN,

@@ -203,22 +203,12 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	var accessLogs lb.LoadBalancerAccessLogsPtrInput
 	var waitFor []pulumi.Resource
 	if a.AccessLogs {
-		// AWS test-writes to the bucket when logging is turned on, so the load balancer must wait
-		// for the bucket's policy. Depending on the bucket component is not enough: the Go SDK
-		// learns a component's children asynchronously, so the policy could be missed. The
-		// transformation sees every resource of the bucket as it is declared.
-		collect := pulumi.Transformations([]pulumi.ResourceTransformation{
-			func(r *pulumi.ResourceTransformationArgs) *pulumi.ResourceTransformationResult {
-				if _, custom := r.Resource.(pulumi.CustomResource); custom {
-					waitFor = append(waitFor, r.Resource)
-				}
-				return nil
-			},
-		})
-		logs, err := a.logBucket(ctx, name+"-logs", parent, collect)
+		logs, err := a.logBucket(ctx, name+"-logs", parent)
 		if err != nil {
 			return nil, err
 		}
+		// AWS test-writes to the bucket when logging is turned on: the grant must exist first.
+		waitFor = append(waitFor, logs.Policy)
 		accessLogs = &lb.LoadBalancerAccessLogsArgs{
 			Bucket:  logs.Name,
 			Prefix:  pulumi.String(LogPrefix),
@@ -388,7 +378,7 @@ func (a *Args) securityGroup() *secgroup.Args {
 // supports only SSE-S3, the bucket's default. In regions available before August 2022 the logs are
 // written by the region's Elastic Load Balancing account, which the policy lets write under
 // <prefix>/AWSLogs/<this account>/ and nowhere else.
-func (a *Args) logBucket(ctx *pulumi.Context, name string, parent pulumi.ResourceOrInvokeOption, opts ...pulumi.ResourceOption) (*bucket.Bucket, error) {
+func (a *Args) logBucket(ctx *pulumi.Context, name string, parent pulumi.ResourceOrInvokeOption) (*bucket.Bucket, error) {
 	caller, err := aws.GetCallerIdentity(ctx, &aws.GetCallerIdentityArgs{}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("load balancer access logs: looking up the account: %w", err)
@@ -411,7 +401,7 @@ func (a *Args) logBucket(ctx *pulumi.Context, name string, parent pulumi.Resourc
 			}}
 		},
 		Protect: a.Protect,
-	}, append(opts, parent)...)
+	}, parent)
 }
 
 // certificate requests a certificate for the endpoint's domain, proves control of the domain with
