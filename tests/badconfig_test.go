@@ -91,27 +91,7 @@ func TestBadConfigRegistersNothing(t *testing.T) {
 			if stack == "" {
 				stack = "staging"
 			}
-			res, err := runEdited(t, stack, "staging", tc.set)
-			if err == nil {
-				t.Fatal("got no error")
-			}
-			if n := len(res.Resources()); n != 0 {
-				t.Errorf("got %d resources registered, want 0", n)
-			}
-			// The first line introduces the problems; then one line per problem.
-			lines := strings.Split(err.Error(), "\n")
-			if !strings.HasPrefix(lines[0], "invalid config for stack "+stack) {
-				t.Errorf("got first line %q", lines[0])
-			}
-			problems := lines[1:]
-			if len(problems) != len(tc.want) {
-				t.Fatalf("got %d problems, want %d:\n%s", len(problems), len(tc.want), strings.Join(problems, "\n"))
-			}
-			for i, w := range tc.want {
-				if !strings.Contains(problems[i], w) {
-					t.Errorf("problem %d: got %q, want it to contain %q", i, problems[i], w)
-				}
-			}
+			refusedConfig(t, stack, "staging", tc.set, tc.want)
 		})
 	}
 }

@@ -3,6 +3,7 @@ package tests
 
 import (
 	"maps"
+	"strings"
 	"testing"
 
 	"github.com/strata-iac/strata/internal/mock"
@@ -22,6 +23,32 @@ func runStage(t *testing.T, stage string) *mock.Result {
 		t.Fatalf("%s: %v", stage, err)
 	}
 	return res
+}
+
+// refusedConfig runs the program as runEdited does and checks that the config is refused before
+// anything is registered, with exactly the problems want, in order, under the usual first line.
+func refusedConfig(t *testing.T, stack, stage string, set map[string]string, want []string) {
+	t.Helper()
+	res, err := runEdited(t, stack, stage, set)
+	if err == nil {
+		t.Fatal("got no error")
+	}
+	if n := len(res.Resources()); n != 0 {
+		t.Errorf("got %d resources registered, want 0", n)
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if !strings.HasPrefix(lines[0], "invalid config for stack "+stack) {
+		t.Errorf("got first line %q", lines[0])
+	}
+	problems := lines[1:]
+	if len(problems) != len(want) {
+		t.Fatalf("got %d problems, want %d:\n%s", len(problems), len(want), strings.Join(problems, "\n"))
+	}
+	for i, w := range want {
+		if !strings.Contains(problems[i], w) {
+			t.Errorf("problem %d: got %q, want it to contain %q", i, problems[i], w)
+		}
+	}
 }
 
 // runEdited runs the program with a shipped stage file's config, edited: each key of set replaces

@@ -3,7 +3,6 @@ package tests
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/strata-iac/strata/internal/mocktest"
@@ -241,26 +240,7 @@ func TestBadNetworkConfigRegistersNothing(t *testing.T) {
 			if stage == "" {
 				stage = "staging"
 			}
-			res, err := runEdited(t, stage, stage, map[string]string{key: tc.value})
-			if err == nil {
-				t.Fatal("got no error")
-			}
-			if n := len(res.Resources()); n != 0 {
-				t.Errorf("got %d resources registered, want 0", n)
-			}
-			lines := strings.Split(err.Error(), "\n")
-			if !strings.HasPrefix(lines[0], "invalid config for stack "+stage) {
-				t.Errorf("got first line %q", lines[0])
-			}
-			problems := lines[1:]
-			if len(problems) != len(tc.want) {
-				t.Fatalf("got %d problems, want %d:\n%s", len(problems), len(tc.want), strings.Join(problems, "\n"))
-			}
-			for i, w := range tc.want {
-				if !strings.Contains(problems[i], w) {
-					t.Errorf("problem %d: got %q, want it to contain %q", i, problems[i], w)
-				}
-			}
+			refusedConfig(t, stage, stage, map[string]string{key: tc.value}, tc.want)
 		})
 	}
 }

@@ -192,15 +192,8 @@ var hooks = map[string]func(m *Monitor, name string, state map[string]any){
 		physical, _ := state["name"].(string)
 		state["arnSuffix"] = "targetgroup/" + physical + "/" + fakeID("", physical)[:16]
 	},
-	"aws:acm/certificate:Certificate": func(m *Monitor, name string, state map[string]any) {
-		domain, _ := state["domainName"].(string)
-		state["domainValidationOptions"] = []any{map[string]any{
-			"domainName":          domain,
-			"resourceRecordName":  "_" + fakeID("", domain)[:12] + "." + domain + ".",
-			"resourceRecordType":  "CNAME",
-			"resourceRecordValue": "_" + fakeID("", name)[:12] + ".acm-validations.aws.",
-		}}
-	},
+	"aws:acm/certificate:Certificate":       dnsValidation,
+	"aws:lightsail/certificate:Certificate": dnsValidation,
 	// Route 53 reports a record's name fully qualified and without the final dot.
 	"aws:route53/record:Record": func(m *Monitor, name string, state map[string]any) {
 		record, _ := state["name"].(string)
@@ -232,15 +225,6 @@ var hooks = map[string]func(m *Monitor, name string, state map[string]any){
 			}
 		}
 	},
-	"aws:lightsail/certificate:Certificate": func(m *Monitor, name string, state map[string]any) {
-		domain, _ := state["domainName"].(string)
-		state["domainValidationOptions"] = []any{map[string]any{
-			"domainName":          domain,
-			"resourceRecordName":  "_" + fakeID("", domain)[:12] + "." + domain + ".",
-			"resourceRecordType":  "CNAME",
-			"resourceRecordValue": "_" + fakeID("", name)[:12] + ".acm-validations.aws.",
-		}}
-	},
 	// The generated value is a fixed function of the logical name, so runs are repeatable.
 	"random:index/randomPassword:RandomPassword": func(m *Monitor, name string, state map[string]any) {
 		state["result"] = "Pw-" + fakeID("", name) + "_" + fakeID("", name+"-2")
@@ -254,6 +238,17 @@ var hooks = map[string]func(m *Monitor, name string, state map[string]any){
 		}
 		state["masterEndpointPort"] = port
 	},
+}
+
+// dnsValidation gives a certificate the CNAME record that proves control of its domain.
+func dnsValidation(m *Monitor, name string, state map[string]any) {
+	domain, _ := state["domainName"].(string)
+	state["domainValidationOptions"] = []any{map[string]any{
+		"domainName":          domain,
+		"resourceRecordName":  "_" + fakeID("", domain)[:12] + "." + domain + ".",
+		"resourceRecordType":  "CNAME",
+		"resourceRecordValue": "_" + fakeID("", name)[:12] + ".acm-validations.aws.",
+	}}
 }
 
 // invokes answer the provider functions strata calls.
