@@ -4,13 +4,10 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/strata-iac/strata/components/app"
-	"github.com/strata-iac/strata/components/cluster"
 	"github.com/strata-iac/strata/components/database"
 	"github.com/strata-iac/strata/components/field"
 	"github.com/strata-iac/strata/components/lightsail"
-	"github.com/strata-iac/strata/components/loadbalancer"
 	"github.com/strata-iac/strata/components/naming"
-	"github.com/strata-iac/strata/components/secgroup"
 	"github.com/strata-iac/strata/components/service"
 	"github.com/strata-iac/strata/internal/config"
 )
@@ -60,10 +57,8 @@ type epimetheusPlan struct {
 	platform string
 	app      app.Spec
 	// fargate
-	db      database.Args
-	cluster cluster.Args
-	service service.Args
-	lb      loadbalancer.Args
+	db database.Args
+	web
 	// lightsail
 	lightsail lightsail.Args
 }
@@ -128,6 +123,7 @@ func (p *epimetheusPlan) prepare(e config.Epimetheus, protect, haveNetwork bool)
 		if e.Service != nil {
 			p.service = *e.Service
 		}
+		p.web.prepare(&errs, p.conv, protect, p.app.Endpoint, e.LoadBalancer != nil)
 		if p.db.Engine == "" {
 			p.db.Engine = "postgres"
 		}
@@ -138,18 +134,7 @@ func (p *epimetheusPlan) prepare(e config.Epimetheus, protect, haveNetwork bool)
 		if e.Database != nil {
 			errs.Merge("database", p.db.Validate())
 		}
-		p.cluster.Naming = p.conv
-		errs.Merge("cluster", p.cluster.Validate())
-		p.service.Naming = p.conv
-		errs.Merge("service", p.service.Validate())
 		errs.Merge("app", service.CheckApp(&p.app, p.cluster.Capacity, app.Offer{Databases: []string{epimetheusDB}}))
-		p.lb.Naming, p.lb.Protect = p.conv, protect
-		if p.app.Endpoint != nil {
-			p.lb.Endpoint = *p.app.Endpoint
-		}
-		if e.LoadBalancer != nil {
-			errs.Merge("loadBalancer", p.lb.Validate())
-		}
 	case platformLightsail:
 		only("cluster", e.Cluster != nil, platformFargate)
 		only("database", e.Database != nil, platformFargate)
@@ -187,45 +172,28 @@ func (p *epimetheusPlan) deploy(ctx *pulumi.Context, env *shared) error {
 	}
 
 	net := env.network
-	p.lb.VPCID, p.lb.PublicSubnetIDs = net.VPCID, net.PublicSubnetIDs
-	lb, err := loadbalancer.New(ctx, "epimetheus", &p.lb)
-	if err != nil {
-		return err
-	}
-	appSG, err := tasksGroup(ctx, "epimetheus-app", p.conv, "app", net, []secgroup.Rule{{
-		Name: "from-alb", Description: "HTTP from the load balancer", FromPort: frontendPort, SecurityGroupID: lb.SecurityGroupID,
-	}}, map[string]int{"postgres": 5432})
+	front, err := p.deployFront(ctx, "epimetheus", p.conv, net, frontendPort, map[string]int{"postgres": 5432})
 	if err != nil {
 		return err
 	}
 	p.db.VPCID, p.db.SubnetIDs, p.db.PublicSubnetIDs = net.VPCID, net.PrivateSubnetIDs, net.PublicSubnetIDs
-	p.db.Clients = map[string]pulumi.StringInput{"app": appSG.ID}
+	p.db.Clients = map[string]pulumi.StringInput{"app": front.tasks.ID}
 	db, err := database.New(ctx, "epimetheus", &p.db)
 	if err != nil {
 		return err
 	}
-	p.cluster.VPCID, p.cluster.SubnetIDs = net.VPCID, net.PrivateSubnetIDs
-	cl, err := cluster.New(ctx, "epimetheus", &p.cluster)
-	if err != nil {
-		return err
-	}
-	svcArgs := p.service
-	svcArgs.App, svcArgs.Group, svcArgs.Capacity = p.app, "app", p.cluster.Capacity
-	svcArgs.Cluster = service.Cluster{Name: cl.Name, ARN: cl.ARN, CapacityProvider: cl.CapacityProvider, Ready: cl.CapacityProviderDependency}
-	svcArgs.SubnetIDs, svcArgs.SecurityGroupIDs = net.PrivateSubnetIDs, pulumi.StringArray{appSG.ID}
-	svcArgs.Databases = map[string]service.Database{epimetheusDB: {
-		SecretARN: db.SecretARN, Address: db.Address, Port: db.Port, Name: db.DBName, Username: db.Username,
-	}}
-	svcArgs.TargetGroupARN = lb.TargetGroupARN
+	svcArgs := p.serviceArgs(front, p.app, "app", net, front.tasks)
+	svcArgs.Databases = map[string]service.Database{epimetheusDB: rdsDatabase(db)}
+	svcArgs.TargetGroupARN = front.lb.TargetGroupARN
 	svc, err := service.New(ctx, "epimetheus", &svcArgs)
 	if err != nil {
 		return err
 	}
 	ctx.Export("epimetheus", pulumi.Map{
 		"platform":            pulumi.String(p.platform),
-		"url":                 lb.URL,
-		"loadBalancerDnsName": lb.DNSName,
-		"clusterName":         cl.Name,
+		"url":                 front.lb.URL,
+		"loadBalancerDnsName": front.lb.DNSName,
+		"clusterName":         front.cluster.Name,
 		"serviceName":         svc.Name,
 		"taskDefinition":      svc.Family,
 		"logGroup":            svc.LogGroupName,

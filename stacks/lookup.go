@@ -7,12 +7,10 @@ import (
 
 	"github.com/strata-iac/strata/components/app"
 	"github.com/strata-iac/strata/components/bucket"
-	"github.com/strata-iac/strata/components/cluster"
 	"github.com/strata-iac/strata/components/credential"
 	"github.com/strata-iac/strata/components/database"
 	"github.com/strata-iac/strata/components/field"
 	"github.com/strata-iac/strata/components/filesystem"
-	"github.com/strata-iac/strata/components/loadbalancer"
 	"github.com/strata-iac/strata/components/naming"
 	"github.com/strata-iac/strata/components/secgroup"
 	"github.com/strata-iac/strata/components/service"
@@ -106,9 +104,7 @@ type lookupPlan struct {
 	mariadb    app.Spec
 	rds        *database.Args
 	fileSystem filesystem.Args
-	cluster    cluster.Args
-	service    service.Args
-	lb         loadbalancer.Args
+	web
 }
 
 // lookup prepares the QA authority lookup (SYSTEMS.md §2) when strata:lookup is set: the app on
@@ -163,17 +159,13 @@ func (p *lookupPlan) prepare(l config.Lookup, haveNetwork bool) error {
 		errs.Add("rds", "is required with database: rds: set at least engineVersion, e.g. 10.11.9")
 	}
 
-	p.cluster = l.Cluster
-	p.cluster.Naming = p.conv
-	p.cluster.ServiceConnect = p.container
-	errs.Merge("cluster", p.cluster.Validate())
-	p.service = l.Service
-	p.service.Naming = p.conv
-	errs.Merge("service", p.service.Validate())
-
 	var err error
 	p.app, err = l.App.Apply(lookupApp(envFile))
 	errs.Merge("app", err)
+	p.web = web{cluster: l.Cluster, service: l.Service, lb: l.LoadBalancer}
+	// MariaDB in a container is found by name through Service Connect.
+	p.cluster.ServiceConnect = p.container
+	p.web.prepare(&errs, p.conv, p.protect, p.app.Endpoint, true)
 	errs.Merge("app", service.CheckApp(&p.app, p.cluster.Capacity, app.Offer{Volumes: []string{"authorities"}, Databases: []string{lookupDB}}))
 	volumes := []string{"authorities"}
 	if p.container {
@@ -221,12 +213,6 @@ func (p *lookupPlan) prepare(l config.Lookup, haveNetwork bool) error {
 		errs.Merge("rds", p.rds.Validate())
 	}
 
-	p.lb = l.LoadBalancer
-	p.lb.Naming, p.lb.Protect = p.conv, p.protect
-	if p.app.Endpoint != nil {
-		p.lb.Endpoint = *p.app.Endpoint
-	}
-	errs.Merge("loadBalancer", p.lb.Validate())
 	return errs.Err()
 }
 
@@ -236,17 +222,11 @@ func (p *lookupPlan) deploy(ctx *pulumi.Context, env *shared) error {
 	if err != nil {
 		return err
 	}
-	p.lb.VPCID, p.lb.PublicSubnetIDs = net.VPCID, net.PublicSubnetIDs
-	lb, err := loadbalancer.New(ctx, "lookup", &p.lb)
+	front, err := p.deployFront(ctx, "lookup", p.conv, net, lookupPort, map[string]int{"nfs": 2049, "mariadb": mariadbPort})
 	if err != nil {
 		return err
 	}
-	appSG, err := tasksGroup(ctx, "lookup-app", p.conv, "app", net, []secgroup.Rule{{
-		Name: "from-alb", Description: "HTTP from the load balancer", FromPort: lookupPort, SecurityGroupID: lb.SecurityGroupID,
-	}}, map[string]int{"nfs": 2049, "mariadb": mariadbPort})
-	if err != nil {
-		return err
-	}
+	appSG := front.tasks
 	clients := map[string]pulumi.StringInput{"app": appSG.ID}
 	var dbSG *secgroup.Group
 	if p.container {
@@ -272,16 +252,6 @@ func (p *lookupPlan) deploy(ctx *pulumi.Context, env *shared) error {
 			AccessPointID: fs.AccessPointIDs[name], AccessPointARN: fs.AccessPointARNs[name]}
 	}
 
-	p.cluster.VPCID, p.cluster.SubnetIDs = net.VPCID, net.PrivateSubnetIDs
-	cl, err := cluster.New(ctx, "lookup", &p.cluster)
-	if err != nil {
-		return err
-	}
-	onCluster := service.Cluster{Name: cl.Name, ARN: cl.ARN, CapacityProvider: cl.CapacityProvider, Ready: cl.CapacityProviderDependency}
-	if p.container {
-		onCluster.NamespaceARN = cl.NamespaceARN
-	}
-
 	var db service.Database
 	outputs := pulumi.Map{}
 	if p.container {
@@ -293,9 +263,7 @@ func (p *lookupPlan) deploy(ctx *pulumi.Context, env *shared) error {
 		}
 		db = service.Database{SecretARN: login.SecretARN, Address: pulumi.String(mariadbContainer),
 			Port: pulumi.Int(mariadbPort), Name: pulumi.String(lookupDBName), Username: pulumi.String(lookupDBUser)}
-		mariadb := p.service
-		mariadb.App, mariadb.Group, mariadb.Capacity, mariadb.Cluster = p.mariadb, "mariadb", p.cluster.Capacity, onCluster
-		mariadb.SubnetIDs, mariadb.SecurityGroupIDs = net.PrivateSubnetIDs, pulumi.StringArray{dbSG.ID}
+		mariadb := p.serviceArgs(front, p.mariadb, "mariadb", net, dbSG)
 		mariadb.Volumes = map[string]service.Volume{"database": volume("database")}
 		mariadb.Databases = map[string]service.Database{lookupDB: db}
 		mariadb.Publish = []service.Alias{{Container: mariadbContainer, Port: mariadbPort, DNSName: mariadbContainer}}
@@ -312,25 +280,23 @@ func (p *lookupPlan) deploy(ctx *pulumi.Context, env *shared) error {
 		if err != nil {
 			return err
 		}
-		db = service.Database{SecretARN: rds.SecretARN, Address: rds.Address, Port: rds.Port, Name: rds.DBName, Username: rds.Username}
+		db = rdsDatabase(rds)
 		outputs["databaseAddress"] = rds.Address
 		outputs["databaseSecretArn"] = rds.SecretARN
 	}
 
-	web := p.service
-	web.App, web.Group, web.Capacity, web.Cluster = p.app, "app", p.cluster.Capacity, onCluster
-	web.SubnetIDs, web.SecurityGroupIDs = net.PrivateSubnetIDs, pulumi.StringArray{appSG.ID}
+	web := p.serviceArgs(front, p.app, "app", net, appSG)
 	web.Volumes = map[string]service.Volume{"authorities": volume("authorities")}
 	web.Databases = map[string]service.Database{lookupDB: db}
-	web.TargetGroupARN = lb.TargetGroupARN
+	web.TargetGroupARN = front.lb.TargetGroupARN
 	svc, err := service.New(ctx, "lookup-app", &web)
 	if err != nil {
 		return err
 	}
 
-	outputs["url"] = lb.URL
-	outputs["loadBalancerDnsName"] = lb.DNSName
-	outputs["clusterName"] = cl.Name
+	outputs["url"] = front.lb.URL
+	outputs["loadBalancerDnsName"] = front.lb.DNSName
+	outputs["clusterName"] = front.cluster.Name
 	outputs["serviceName"] = svc.Name
 	outputs["taskDefinition"] = svc.Family
 	outputs["logGroup"] = svc.LogGroupName
