@@ -285,11 +285,11 @@ func (p *lookupPlan) deploy(ctx *pulumi.Context, env *shared) error {
 		outputs["databaseSecretArn"] = rds.SecretARN
 	}
 
-	web := p.serviceArgs(front, p.app, "app", net, appSG)
-	web.Volumes = map[string]service.Volume{"authorities": volume("authorities")}
-	web.Databases = map[string]service.Database{lookupDB: db}
-	web.TargetGroupARN = front.lb.TargetGroupARN
-	svc, err := service.New(ctx, "lookup-app", &web)
+	appService := p.serviceArgs(front, p.app, "app", net, appSG)
+	appService.Volumes = map[string]service.Volume{"authorities": volume("authorities")}
+	appService.Databases = map[string]service.Database{lookupDB: db}
+	appService.TargetGroupARN = front.lb.TargetGroupARN
+	svc, err := service.New(ctx, "lookup-app", &appService)
 	if err != nil {
 		return err
 	}
