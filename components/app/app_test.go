@@ -154,6 +154,21 @@ func TestInvalidSpecs(t *testing.T) {
 	}
 }
 
+func TestECR(t *testing.T) {
+	r, ok := app.ECR("123456789012.dkr.ecr.us-east-2.amazonaws.com/qa/server:2.4.1")
+	if !ok || r != (app.ECRRepository{Account: "123456789012", Region: "us-east-2", Name: "qa/server"}) {
+		t.Errorf("got %+v %v", r, ok)
+	}
+	if r, ok := app.ECR("123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/app@sha256:" + strings.Repeat("a", 64)); !ok || r.Name != "app" {
+		t.Errorf("got %+v %v, want repository app", r, ok)
+	}
+	for _, image := range []string{"nginx:1.27.3", "public.ecr.aws/docker/library/mariadb:10.6.20"} {
+		if _, ok := app.ECR(image); ok {
+			t.Errorf("%s is not a private ECR image", image)
+		}
+	}
+}
+
 func TestPinned(t *testing.T) {
 	for _, tc := range []struct {
 		image string

@@ -340,6 +340,21 @@ func validCodes(s string) bool {
 	return true
 }
 
+// ECRRepository is a private Amazon ECR repository an image comes from.
+type ECRRepository struct{ Account, Region, Name string }
+
+var ecrImageRE = regexp.MustCompile(`^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/([^:@]+)`)
+
+// ECR returns the private ECR repository of an image reference, if it names one: platforms need
+// pull permission for those.
+func ECR(image string) (ECRRepository, bool) {
+	m := ecrImageRE.FindStringSubmatch(image)
+	if m == nil {
+		return ECRRepository{}, false
+	}
+	return ECRRepository{Account: m[1], Region: m[2], Name: m[3]}, true
+}
+
 // Pinned checks that an image reference names a fixed version: a digest, or a tag other than
 // "latest". An untagged image means latest.
 func Pinned(image string) error {

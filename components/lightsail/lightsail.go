@@ -112,10 +112,7 @@ type Service struct {
 	DatabasePassword pulumi.StringOutput
 }
 
-var (
-	zoneName = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
-	ecrImage = regexp.MustCompile(`^\d{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?/`)
-)
+var zoneName = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 
 func (a *Args) applyDefaults() {
 	if a.Power == "" {
@@ -295,15 +292,18 @@ func (a *Args) checkRegistries(ctx *pulumi.Context, errs *field.Errors) error {
 		return err
 	}
 	for _, c := range a.App.Containers {
-		if m := ecrImage.FindStringSubmatch(c.Image); m != nil && m[1] != region.Name {
-			errs.Add(field.Join(field.Join("app.containers", c.Name), "image"), "the repository is in %s, the service in %s: Lightsail pulls from ECR in its own region only; replicate the image there", m[1], region.Name)
+		if r, ok := app.ECR(c.Image); ok && r.Region != region.Name {
+			errs.Add(field.Join(field.Join("app.containers", c.Name), "image"), "the repository is in %s, the service in %s: Lightsail pulls from ECR in its own region only; replicate the image there", r.Region, region.Name)
 		}
 	}
 	return nil
 }
 
 func (a *Args) pullsFromECR() bool {
-	return slices.ContainsFunc(a.App.Containers, func(c app.Container) bool { return ecrImage.MatchString(c.Image) })
+	return slices.ContainsFunc(a.App.Containers, func(c app.Container) bool {
+		_, ok := app.ECR(c.Image)
+		return ok
+	})
 }
 
 // clone copies what Validate changes in place, so the caller's args stay as they were.

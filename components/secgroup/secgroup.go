@@ -128,34 +128,14 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 	for _, r := range args.Ingress {
-		if _, err := vpc.NewSecurityGroupIngressRule(ctx, name+"-in-"+r.Name, &vpc.SecurityGroupIngressRuleArgs{
-			SecurityGroupId:           sg.ID(),
-			Description:               pulumi.String(r.Description),
-			IpProtocol:                pulumi.String("tcp"),
-			FromPort:                  pulumi.Int(r.FromPort),
-			ToPort:                    pulumi.Int(r.toPort()),
-			ReferencedSecurityGroupId: r.SecurityGroupID,
-			CidrIpv4:                  r.cidr(false),
-			CidrIpv6:                  r.cidr(true),
-			PrefixListId:              r.PrefixListID,
-			Tags:                      tags,
-		}, parent); err != nil {
+		if _, err := vpc.NewSecurityGroupIngressRule(ctx, name+"-in-"+r.Name, r.args(sg.ID(), tags), parent); err != nil {
 			return nil, err
 		}
 	}
 	for _, r := range args.Egress {
-		if _, err := vpc.NewSecurityGroupEgressRule(ctx, name+"-out-"+r.Name, &vpc.SecurityGroupEgressRuleArgs{
-			SecurityGroupId:           sg.ID(),
-			Description:               pulumi.String(r.Description),
-			IpProtocol:                pulumi.String("tcp"),
-			FromPort:                  pulumi.Int(r.FromPort),
-			ToPort:                    pulumi.Int(r.toPort()),
-			ReferencedSecurityGroupId: r.SecurityGroupID,
-			CidrIpv4:                  r.cidr(false),
-			CidrIpv6:                  r.cidr(true),
-			PrefixListId:              r.PrefixListID,
-			Tags:                      tags,
-		}, parent); err != nil {
+		// Egress rules take exactly the fields of ingress rules.
+		egress := vpc.SecurityGroupEgressRuleArgs(*r.args(sg.ID(), tags))
+		if _, err := vpc.NewSecurityGroupEgressRule(ctx, name+"-out-"+r.Name, &egress, parent); err != nil {
 			return nil, err
 		}
 	}
@@ -164,6 +144,22 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 	return g, nil
+}
+
+// args renders the rule for the group with id.
+func (r Rule) args(id pulumi.IDOutput, tags pulumi.StringMap) *vpc.SecurityGroupIngressRuleArgs {
+	return &vpc.SecurityGroupIngressRuleArgs{
+		SecurityGroupId:           id,
+		Description:               pulumi.String(r.Description),
+		IpProtocol:                pulumi.String("tcp"),
+		FromPort:                  pulumi.Int(r.FromPort),
+		ToPort:                    pulumi.Int(r.toPort()),
+		ReferencedSecurityGroupId: r.SecurityGroupID,
+		CidrIpv4:                  r.cidr(false),
+		CidrIpv6:                  r.cidr(true),
+		PrefixListId:              r.PrefixListID,
+		Tags:                      tags,
+	}
 }
 
 func (r Rule) toPort() int {

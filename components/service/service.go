@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -411,15 +410,13 @@ func lookupEnv(ctx *pulumi.Context) (env, error) {
 	return env{partition: part.Partition, region: region.Name, account: id.AccountId}, nil
 }
 
-var ecrImageRE = regexp.MustCompile(`^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?/([^:@]+)`)
-
 // executionPolicy grants exactly what ECS needs to start the containers: their private images,
 // their log streams, the secrets and parameters they reference, and their env files.
 func (a *Args) executionPolicy(e env, logGroupARN pulumi.StringOutput) pulumi.StringOutput {
 	var repos, secrets, params, objects, buckets []string
 	for _, c := range a.App.Containers {
-		if m := ecrImageRE.FindStringSubmatch(c.Image); m != nil {
-			repos = append(repos, fmt.Sprintf("arn:%s:ecr:%s:%s:repository/%s", e.partition, m[2], m[1], m[4]))
+		if r, ok := app.ECR(c.Image); ok {
+			repos = append(repos, fmt.Sprintf("arn:%s:ecr:%s:%s:repository/%s", e.partition, r.Region, r.Account, r.Name))
 		}
 		for _, s := range c.Secrets {
 			switch {
