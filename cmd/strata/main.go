@@ -1,38 +1,74 @@
-// Command strata works with the strata stacks without the cloud.
+// Command strata works with the strata stacks without the cloud: every subcommand runs the stack
+// program under Pulumi's mocks with the config of Pulumi.<stack>.yaml — no AWS credentials, no
+// Pulumi CLI, no network.
 //
 //	strata plan <stack> [--json] [--dir DIR]
 //
-// plan runs the stack program under mocks with the config of Pulumi.<stack>.yaml — no AWS
-// credentials, no Pulumi CLI, no network — and prints the resource tree, a count of resources by
-// type and the stack outputs (--json: the same as JSON, with every resource's inputs). On invalid
-// config it prints every problem and exits 1.
+// plan prints the resource tree, a count of resources by type and the stack outputs (--json: the
+// same as JSON, with every resource's inputs). On invalid config every subcommand prints every
+// problem and exits 1; on bad usage it exits 2.
 package main
 
 import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
-
-	"github.com/strata-iac/strata/internal/plan"
+	"slices"
+	"strings"
 )
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// command is one subcommand: its usage line (after "strata ") and what it does with its parsed
+// invocation. run returns the exit status.
+type command struct {
+	usage string
+	// flags declares the subcommand's own flags on fs (--dir is declared for every subcommand).
+	flags func(fs *flag.FlagSet) any
+	run   func(inv invocation, stdout, stderr io.Writer) int
+}
+
+// invocation is a parsed command line: the stack, the project directory and the subcommand's flags
+// as returned by its flags function.
+type invocation struct {
+	stack string
+	dir   string
+	opts  any
+}
+
+// commands are strata's subcommands by name.
+var commands = map[string]command{
+	"plan": planCommand,
+}
+
 func run(args []string, stdout, stderr io.Writer) int {
 	usage := func() {
-		fmt.Fprintln(stderr, "usage: strata plan <stack> [--json] [--dir DIR]")
+		fmt.Fprintln(stderr, "usage:")
+		for _, name := range slices.Sorted(maps.Keys(commands)) {
+			fmt.Fprintln(stderr, "  strata "+commands[name].usage)
+		}
 	}
-	if len(args) == 0 || args[0] != "plan" {
+	if len(args) == 0 {
 		usage()
 		return 2
 	}
-	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "strata: unknown command %q\n", args[0])
+		usage()
+		return 2
+	}
+	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	asJSON := fs.Bool("json", false, "print the plan as JSON")
 	dir := fs.String("dir", ".", "a directory inside the Pulumi project")
+	var opts any
+	if cmd.flags != nil {
+		opts = cmd.flags(fs)
+	}
 	// Accept flags before or after the stack name.
 	rest := args[1:]
 	var stack string
@@ -43,29 +79,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		rest = fs.Args()
 		if len(rest) > 0 {
 			if stack != "" {
-				usage()
+				fmt.Fprintf(stderr, "usage: strata %s\n", cmd.usage)
 				return 2
 			}
 			stack, rest = rest[0], rest[1:]
 		}
 	}
-	if stack == "" {
-		usage()
+	if stack == "" || strings.HasPrefix(stack, "-") {
+		fmt.Fprintf(stderr, "usage: strata %s\n", cmd.usage)
 		return 2
 	}
-
-	res, err := plan.Run(*dir, stack)
-	if err != nil {
-		fmt.Fprintf(stderr, "strata plan %s: %v\n", stack, err)
-		return 1
-	}
-	if *asJSON {
-		if err := plan.JSON(stdout, stack, res); err != nil {
-			fmt.Fprintf(stderr, "strata plan %s: %v\n", stack, err)
-			return 1
-		}
-		return 0
-	}
-	plan.Text(stdout, stack, res)
-	return 0
+	return cmd.run(invocation{stack: stack, dir: *dir, opts: opts}, stdout, stderr)
 }
