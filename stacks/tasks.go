@@ -99,7 +99,7 @@ func tasksGroup(ctx *pulumi.Context, name string, conv naming.Convention, group 
 	ingress []secgroup.Rule, stores map[string]int) (*secgroup.Group, error) {
 	egress := []secgroup.Rule{{Name: "https", Description: "AWS APIs and image registries", FromPort: 443, CIDR: "0.0.0.0/0"}}
 	for _, k := range slices.Sorted(maps.Keys(stores)) {
-		egress = append(egress, secgroup.Rule{Name: k, Description: "the app's " + k, FromPort: stores[k], CIDR: "0.0.0.0/0"})
+		egress = append(egress, secgroup.Rule{Name: k, Description: k + " of the app", FromPort: stores[k], CIDR: "0.0.0.0/0"})
 	}
 	return secgroup.New(ctx, name, &secgroup.Args{
 		Name:        conv.Name(group),

@@ -333,3 +333,36 @@ func TestEpimetheusOnLightsail(t *testing.T) {
 		}
 	}
 }
+
+// The target groups' health checks are what ELBv2 accepts (CreateTargetGroup: thresholds 2–10,
+// interval 5–300 s, timeout 2–120 s and less than the interval, a matcher of HTTP codes), whatever
+// the stage file leaves to the defaults.
+func TestTargetGroupHealthChecksAreInAWSRanges(t *testing.T) {
+	for _, stage := range stages {
+		t.Run(stage, func(t *testing.T) {
+			res := runStage(t, stage)
+			tgs := res.ByType("aws:lb/targetGroup:TargetGroup")
+			if len(tgs) == 0 {
+				t.Fatal("no target groups")
+			}
+			for _, tg := range tgs {
+				num := func(k string) float64 { v, _ := tg.In("healthCheck." + k).(float64); return v }
+				for _, k := range []string{"healthyThreshold", "unhealthyThreshold"} {
+					if v := num(k); v < 2 || v > 10 {
+						t.Errorf("%s healthCheck.%s: got %v, want 2 to 10", tg.Name, k, v)
+					}
+				}
+				interval, timeout := num("interval"), num("timeout")
+				if interval < 5 || interval > 300 {
+					t.Errorf("%s healthCheck.interval: got %v, want 5 to 300", tg.Name, interval)
+				}
+				if timeout < 2 || timeout > 120 || timeout >= interval {
+					t.Errorf("%s healthCheck.timeout: got %v, want 2 to 120 and below the interval %v", tg.Name, timeout, interval)
+				}
+				if m, _ := tg.In("healthCheck.matcher").(string); m == "" {
+					t.Errorf("%s healthCheck.matcher: got %q, want HTTP codes", tg.Name, m)
+				}
+			}
+		})
+	}
+}

@@ -44,18 +44,25 @@ func (s *Spec) ApplyDefaults() {
 			}
 		}
 	}
-	if e := s.Endpoint; e != nil {
-		if e.HealthCheckPath == "" {
-			e.HealthCheckPath = "/"
-		}
-		e.HealthyThreshold = or(e.HealthyThreshold, 3)
-		e.UnhealthyThreshold = or(e.UnhealthyThreshold, 3)
-		e.IntervalSeconds = or(e.IntervalSeconds, 30)
-		e.TimeoutSeconds = or(e.TimeoutSeconds, 5)
-		if e.SuccessCodes == "" {
-			e.SuccessCodes = "200-399"
-		}
+	if s.Endpoint != nil {
+		e := s.Endpoint.WithDefaults()
+		s.Endpoint = &e
 	}
+}
+
+// WithDefaults returns the endpoint with the defaults documented on its fields filled in.
+func (e Endpoint) WithDefaults() Endpoint {
+	if e.HealthCheckPath == "" {
+		e.HealthCheckPath = "/"
+	}
+	e.HealthyThreshold = or(e.HealthyThreshold, 3)
+	e.UnhealthyThreshold = or(e.UnhealthyThreshold, 3)
+	e.IntervalSeconds = or(e.IntervalSeconds, 30)
+	e.TimeoutSeconds = or(e.TimeoutSeconds, 5)
+	if e.SuccessCodes == "" {
+		e.SuccessCodes = "200-399"
+	}
+	return e
 }
 
 func or(v, def int) int {

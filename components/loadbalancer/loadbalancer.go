@@ -99,6 +99,9 @@ var (
 )
 
 func (a *Args) applyDefaults() {
+	// The target group's health check takes the endpoint's settings, which must be in AWS's ranges
+	// even when the caller passed the endpoint as configured, before the app's defaults.
+	a.Endpoint = a.Endpoint.WithDefaults()
 	if a.IdleTimeoutSeconds == 0 {
 		a.IdleTimeoutSeconds = DefaultIdleTimeoutSeconds
 	}
@@ -366,7 +369,7 @@ func (a *Args) securityGroup() *secgroup.Args {
 		},
 		Egress: []secgroup.Rule{{
 			Name:        "targets",
-			Description: fmt.Sprintf("requests and health checks to the app's tasks on port %d", port),
+			Description: fmt.Sprintf("requests and health checks to the tasks of the app on port %d", port),
 			FromPort:    port,
 			CIDR:        "0.0.0.0/0",
 		}},
