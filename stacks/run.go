@@ -1,76 +1,146 @@
+// Package stacks is the strata program: it reads a stack's config, plans every system the config
+// enables and, when nothing is wrong, creates them.
 package stacks
 
 import (
 	"fmt"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/strata-iac/strata/components/field"
-	"github.com/strata-iac/strata/components/network"
+	"github.com/strata-iac/strata/components/loadbalancer"
 	"github.com/strata-iac/strata/internal/config"
+	"github.com/strata-iac/strata/systems/environment"
+	"github.com/strata-iac/strata/systems/epimetheus"
+	"github.com/strata-iac/strata/systems/kotta"
+	"github.com/strata-iac/strata/systems/lookup"
 )
 
-// system is one deployable part of the stack, prepared from config: validate reports the problems
-// of its config sections, deploy registers its resources, reading and adding to what the stack
-// shares.
-type system struct {
-	validate func() error
-	deploy   func(ctx *pulumi.Context, env *shared) error
+// plans are the systems of a stack, planned.
+type plans struct {
+	environment environment.Plan
+	kotta       kotta.Plan
+	lookup      *lookup.Plan
+	epimetheus  *epimetheus.Plan
 }
 
-// shared is what the stack builds once for all its systems.
-type shared struct {
-	// network is the environment's VPC and subnets (strata:network); nil when the key is not set.
-	network *network.Network
-}
-
-// systems lists the preparers of every system; each returns nil when the config leaves it out.
-var systems = []func(cfg *config.Config) *system{
-	kotta,
-	lookup,
-	epimetheus,
-}
-
-// Run loads and validates the stack's whole config, then creates the environment's network, if
-// configured, and composes the systems the config enables. Every config problem is reported, one
-// per line, before any resource is registered.
+// Run loads the stack's config, plans every configured system and reports every problem, one per
+// line, before any resource is registered; then it creates the network, the shared load balancer
+// and the systems, each given what it depends on.
 func Run(ctx *pulumi.Context) error {
-	cfg, err := config.Load(ctx)
-	var problems field.Errors
-	problems.Merge("", err)
-	decoding := problems
-	var enabled []*system
-	net, err := environment(ctx, cfg)
+	p, err := plan(ctx)
+	if err != nil {
+		return err
+	}
+	net, err := p.environment.NewNetwork(ctx)
 	if err != nil {
 		return err
 	}
 	if net != nil {
-		enabled = append(enabled, net)
+		ctx.Export("network", pulumi.Map{
+			"vpcId":             net.VPCID,
+			"publicSubnetIds":   net.PublicSubnetIDs,
+			"privateSubnetIds":  net.PrivateSubnetIDs,
+			"availabilityZones": pulumi.ToStringArray(net.AvailabilityZones),
+		})
 	}
-	for _, prepare := range systems {
-		if s := prepare(cfg); s != nil {
-			enabled = append(enabled, s)
+	var sites []loadbalancer.Site
+	if p.lookup != nil {
+		sites = appendSite(sites, p.lookup.Web.SharedSite())
+	}
+	if p.epimetheus != nil && p.epimetheus.Platform == epimetheus.Fargate {
+		sites = appendSite(sites, p.epimetheus.Web.SharedSite())
+	}
+	front, err := p.environment.NewFront(ctx, net, sites)
+	if err != nil {
+		return err
+	}
+	if front != nil {
+		ctx.Export("front", pulumi.Map{"dnsName": front.DNSName, "arn": front.ARN})
+	}
+
+	if p.kotta.Base != nil {
+		k, err := kotta.New(ctx, kotta.App, p.kotta)
+		if err != nil {
+			return err
+		}
+		ctx.Export("kotta", k.Outputs)
+	}
+	if p.lookup != nil {
+		l, err := lookup.New(ctx, lookup.App, *p.lookup, lookup.Deps{Network: net, Front: front})
+		if err != nil {
+			return err
+		}
+		ctx.Export("lookup", l.Outputs)
+	}
+	if p.epimetheus != nil {
+		e, err := epimetheus.New(ctx, epimetheus.App, *p.epimetheus, epimetheus.Deps{Network: net, Front: front})
+		if err != nil {
+			return err
+		}
+		ctx.Export("epimetheus", e.Outputs)
+		if p.epimetheus.Platform == epimetheus.Lightsail {
+			// Apart, so that the rest of the map stays readable: a secret inside makes all of it secret.
+			ctx.Export("epimetheusDatabasePassword", e.DatabasePassword)
 		}
 	}
-	for _, s := range enabled {
-		for _, p := range field.Problems(s.validate()) {
+	return nil
+}
+
+// plan decodes the config and plans every configured system; its error lists every problem.
+func plan(ctx *pulumi.Context) (plans, error) {
+	cfg, err := config.Load(ctx)
+	var problems field.Errors
+	problems.Merge("", err)
+	decoding := problems
+	// Semantic problems at a path that failed to decode would only restate the decoding problem.
+	add := func(err error) {
+		for _, p := range field.Problems(err) {
 			if !decoding.Covers(p.Path) {
 				problems = append(problems, p)
 			}
 		}
+	}
+	st := cfg.Stage
+	st.Network = cfg.Environment.Network != nil
+	var p plans
+	region := ""
+	if n := cfg.Environment.Network; n != nil && n.VPCID == "" {
+		// The zones of a new VPC must lie in the stack's region; an invoke registers nothing.
+		r, err := aws.GetRegion(ctx, nil)
+		if err != nil {
+			return p, err
+		}
+		region = r.Name
+	}
+	p.environment, err = cfg.Environment.Plan(st, region)
+	add(err)
+	p.kotta, err = cfg.Kotta.Plan(st)
+	add(err)
+	if cfg.Lookup != nil {
+		l, err := cfg.Lookup.Plan(st)
+		add(err)
+		p.lookup = &l
+	}
+	if cfg.Epimetheus != nil {
+		e, err := cfg.Epimetheus.Plan(st)
+		add(err)
+		p.epimetheus = &e
 	}
 	if len(problems) > 0 {
 		noun := "problems"
 		if len(problems) == 1 {
 			noun = "problem"
 		}
-		return fmt.Errorf("invalid config for stack %s (%d %s):\n%w", ctx.Stack(), len(problems), noun, problems.Err())
+		return p, fmt.Errorf("invalid config for stack %s (%d %s):\n%w", ctx.Stack(), len(problems), noun, problems.Err())
 	}
-	var env shared
-	for _, s := range enabled {
-		if err := s.deploy(ctx, &env); err != nil {
-			return err
-		}
+	return p, nil
+}
+
+func appendSite(sites []loadbalancer.Site, s *loadbalancer.Site) []loadbalancer.Site {
+	if s == nil {
+		return sites
 	}
-	return nil
+	return append(sites, *s)
 }

@@ -179,7 +179,7 @@ func TestIngressSources(t *testing.T) {
 	}
 }
 
-// The lookup's tasks are reached only from their load balancer, MariaDB only from the app, the
+// The lookup's tasks are reached only from the stage's load balancer, MariaDB only from the app, the
 // file system only from the tasks that mount it.
 func TestLookupSecurityGroups(t *testing.T) {
 	res := runStage(t, "staging")
@@ -201,7 +201,7 @@ func TestLookupSecurityGroups(t *testing.T) {
 		slices.Sort(out)
 		return out
 	}
-	mocktest.EqualLists(t, "app", sources("lookup-staging-app"), []string{"lookup-staging-alb:3000"})
+	mocktest.EqualLists(t, "app", sources("lookup-staging-app"), []string{"strata-staging-alb:3000"})
 	mocktest.EqualLists(t, "mariadb", sources("lookup-staging-mariadb"), []string{"lookup-staging-app:3306"})
 	mocktest.EqualLists(t, "file system", sources("lookup-staging-files"),
 		[]string{"lookup-staging-app:2049", "lookup-staging-files-sync:2049", "lookup-staging-mariadb:2049"})

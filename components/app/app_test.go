@@ -29,9 +29,16 @@ func epimetheus() app.Spec {
 var offer = app.Offer{Volumes: []string{"authorities", "database"}, Databases: []string{"db"}}
 
 func TestValidSpecGetsDefaults(t *testing.T) {
-	s := epimetheus()
-	if err := s.Validate(offer); err != nil {
+	given := epimetheus()
+	if err := given.Validate(offer); err != nil {
 		t.Fatal(err)
+	}
+	if given.Endpoint.HealthCheckPath != "" || given.Scaling.Min != 0 {
+		t.Error("Validate changed the spec it checked")
+	}
+	s := given.WithDefaults()
+	if given.Endpoint.HealthCheckPath != "" || given.Container("backend").HealthCheck.Retries != 0 {
+		t.Error("WithDefaults changed the spec it copied")
 	}
 	e := s.Endpoint
 	if e.HealthCheckPath != "/" || e.HealthyThreshold != 3 || e.IntervalSeconds != 30 || e.TimeoutSeconds != 5 || e.SuccessCodes != "200-399" {
@@ -188,44 +195,5 @@ func TestPinned(t *testing.T) {
 		if err := app.Pinned(tc.image); (err == nil) != tc.ok {
 			t.Errorf("Pinned(%q): got %v, want ok=%v", tc.image, err, tc.ok)
 		}
-	}
-}
-
-func TestOverrides(t *testing.T) {
-	base := epimetheus()
-	o := app.Overrides{
-		CPU: 512, MemoryMiB: 2048,
-		Scaling:  &app.Scaling{Max: 4},
-		Endpoint: &app.Endpoint{Domain: "epimetheus.example.org"},
-		Containers: map[string]app.Container{
-			"frontend": {Image: "eficode/epimetheus-frontend:1.3.0", Environment: map[string]string{"NGINX_PORT": "8080"}},
-			"backend": {Secrets: map[string]app.Secret{"USER": {Database: "db", Key: app.KeyUsername}}, ReadonlyRootFilesystem: ptr(false),
-				DatabaseEnv: map[string]app.DatabaseValue{"DATABASE": {Database: "db", Attribute: app.AttrName}}},
-		},
-	}
-	got, err := o.Apply(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	front, back := got.Container("frontend"), got.Container("backend")
-	if got.CPU != 512 || got.MemoryMiB != 2048 || got.Scaling.Max != 4 || got.Endpoint.Domain != "epimetheus.example.org" || got.Endpoint.Port != 8080 {
-		t.Errorf("got %+v", got)
-	}
-	if front.Image != "eficode/epimetheus-frontend:1.3.0" || front.Environment["BACKEND_URL"] == "" || front.Environment["NGINX_PORT"] != "8080" {
-		t.Errorf("frontend: got %+v", front)
-	}
-	if back.Secrets["USER"].Key != app.KeyUsername || back.Secrets["PASSWORD"].Key != app.KeyPassword || back.IsReadonlyRoot() ||
-		back.DatabaseEnv["HOST"].Attribute != app.AttrAddress || back.DatabaseEnv["DATABASE"].Attribute != app.AttrName {
-		t.Errorf("backend: got %+v", back)
-	}
-	// The definition is left untouched.
-	if base.Container("frontend").Environment["NGINX_PORT"] != "" || base.CPU != 256 || base.Endpoint.Domain != "" ||
-		len(base.Container("backend").DatabaseEnv) != 1 {
-		t.Error("Apply changed the spec it was given")
-	}
-
-	_, err = app.Overrides{Containers: map[string]app.Container{"fronted": {Image: "x:1"}}}.Apply(base)
-	if err == nil || !strings.Contains(err.Error(), "containers.fronted: not a container of this app: use one of frontend, backend") {
-		t.Errorf("got %v, want the misspelt container named", err)
 	}
 }

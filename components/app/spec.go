@@ -1,5 +1,10 @@
 package app
 
+import (
+	"maps"
+	"slices"
+)
+
 // Spec describes an application: containers that run together (one ECS task, one Lightsail
 // deployment) and reach each other on localhost.
 type Spec struct {
@@ -15,60 +20,60 @@ type Spec struct {
 	MemoryMiB int
 }
 
-// Container is one container of a Spec. The JSON names are the keys of a container override in config.
+// Container is one container of a Spec.
 type Container struct {
-	// Name identifies the container (lowercase letters, digits, hyphens); in config it is the map key.
-	Name string `json:"-"`
+	// Name identifies the container (lowercase letters, digits, hyphens).
+	Name string
 	// Image must be pinned: a tag other than "latest", or a digest (required).
-	Image string `json:"image"`
+	Image string
 	// Ports the container listens on (TCP). No two containers may share one: they share a network.
-	Ports []int `json:"ports"`
+	Ports []int
 	// Command overrides the image's command.
-	Command []string `json:"command"`
+	Command []string
 	// Environment holds plain values only; names that look like credentials are refused.
-	Environment map[string]string `json:"environment"`
+	Environment map[string]string
 	// Secrets maps environment variable names to references resolved by the platform.
-	Secrets map[string]Secret `json:"secrets"`
+	Secrets map[string]Secret
 	// DatabaseEnv maps environment variable names to connection details of a database of the
 	// system, which exist only once the database does (its address), or must match it exactly (its
 	// name): the platform fills them in.
-	DatabaseEnv map[string]DatabaseValue `json:"databaseEnv"`
+	DatabaseEnv map[string]DatabaseValue
 	// EnvFiles are s3://bucket/key.env objects whose variables are loaded at start.
-	EnvFiles []string `json:"envFiles"`
+	EnvFiles []string
 	// Mounts attach volumes the platform offers.
-	Mounts []Mount `json:"mounts"`
+	Mounts []Mount
 	// HealthCheck runs inside the container.
-	HealthCheck *HealthCheck `json:"healthCheck"`
+	HealthCheck *HealthCheck
 	// Essential containers stop the whole app when they stop. Default true.
-	Essential *bool `json:"essential"`
+	Essential *bool
 	// DependsOn orders the start of containers.
-	DependsOn []Dependency `json:"dependsOn"`
+	DependsOn []Dependency
 	// CPU and MemoryMiB reserve part of the app's size for this container; zero shares it.
-	CPU       int `json:"cpu"`
-	MemoryMiB int `json:"memoryMiB"`
+	CPU       int
+	MemoryMiB int
 	// ReadonlyRootFilesystem is on by default; images that write outside their mounts must opt out
 	// explicitly (false).
-	ReadonlyRootFilesystem *bool `json:"readonlyRootFilesystem"`
+	ReadonlyRootFilesystem *bool
 }
 
 // Secret references a value held outside the app. Set exactly one source.
 type Secret struct {
 	// SecretsManager is the ARN or name of a Secrets Manager secret.
-	SecretsManager string `json:"secretsManager"`
+	SecretsManager string
 	// SSMParameter is the name (starting with /) or ARN of an SSM parameter.
-	SSMParameter string `json:"ssmParameter"`
+	SSMParameter string
 	// Database names a database of the system; its managed master secret holds the value.
-	Database string `json:"database"`
+	Database string
 	// Key selects one JSON key of a Secrets Manager or database secret; for a database it must be
 	// "username" or "password".
-	Key string `json:"key"`
+	Key string
 }
 
 // DatabaseValue names one connection detail of a database of the system.
 type DatabaseValue struct {
-	Database string `json:"database"`
+	Database string
 	// Attribute is AttrAddress, AttrPort, AttrName or AttrUsername.
-	Attribute string `json:"attribute"`
+	Attribute string
 }
 
 // Connection details of a database that DatabaseEnv can name.
@@ -81,61 +86,61 @@ const (
 
 // Mount attaches a volume at a path.
 type Mount struct {
-	Volume   string `json:"volume"`
-	Path     string `json:"path"`
-	ReadOnly bool   `json:"readOnly"`
+	Volume   string
+	Path     string
+	ReadOnly bool  
 }
 
 // HealthCheck is a command run inside a container.
 type HealthCheck struct {
 	// Command is ["CMD", …] or ["CMD-SHELL", "…"].
-	Command []string `json:"command"`
+	Command []string
 	// IntervalSeconds between checks, default 30 (5–300).
-	IntervalSeconds int `json:"intervalSeconds"`
+	IntervalSeconds int
 	// TimeoutSeconds per check, default 5 (2–60).
-	TimeoutSeconds int `json:"timeoutSeconds"`
+	TimeoutSeconds int
 	// Retries before unhealthy, default 3 (1–10).
-	Retries int `json:"retries"`
+	Retries int
 	// StartPeriodSeconds of grace after start, default 0 (0–300).
-	StartPeriodSeconds int `json:"startPeriodSeconds"`
+	StartPeriodSeconds int
 }
 
 // Dependency makes a container wait for another.
 type Dependency struct {
-	Container string `json:"container"`
+	Container string
 	// Condition is START (default), HEALTHY, COMPLETE or SUCCESS.
-	Condition string `json:"condition"`
+	Condition string
 }
 
 // Endpoint is where the public reaches the app.
 type Endpoint struct {
 	// Container and Port receive the traffic; the container must expose the port.
-	Container string `json:"container"`
-	Port      int    `json:"port"`
+	Container string
+	Port      int   
 	// HealthCheckPath is probed over HTTP, default "/".
-	HealthCheckPath string `json:"healthCheckPath"`
+	HealthCheckPath string
 	// Domain is the public DNS name, e.g. app.example.org; optional.
-	Domain string `json:"domain"`
+	Domain string
 	// HealthyThreshold and UnhealthyThreshold count consecutive results, default 3 (2–10).
-	HealthyThreshold   int `json:"healthyThreshold"`
-	UnhealthyThreshold int `json:"unhealthyThreshold"`
+	HealthyThreshold   int
+	UnhealthyThreshold int
 	// IntervalSeconds between probes, default 30 (5–300); TimeoutSeconds per probe, default 5
 	// (2–60, less than the interval).
-	IntervalSeconds int `json:"intervalSeconds"`
-	TimeoutSeconds  int `json:"timeoutSeconds"`
+	IntervalSeconds int
+	TimeoutSeconds  int
 	// SuccessCodes are the HTTP codes that count as healthy, default "200-399" (codes and ranges
 	// within 200–499, comma separated).
-	SuccessCodes string `json:"successCodes"`
+	SuccessCodes string
 }
 
 // Scaling bounds the number of copies of the app.
 type Scaling struct {
 	// Min copies, default 1 (1–100); the platform starts this many.
-	Min int `json:"min"`
+	Min int
 	// Max copies, default Min (Min–100); above Min the platform scales on CPU.
-	Max int `json:"max"`
+	Max int
 	// CPUTargetPercent is the average CPU the scaling aims for, default 60 (10–90).
-	CPUTargetPercent int `json:"cpuTargetPercent"`
+	CPUTargetPercent int
 }
 
 // Secret reference keys of a database's managed master secret.
@@ -163,4 +168,43 @@ func (s *Spec) Container(name string) *Container {
 		}
 	}
 	return nil
+}
+
+// Clone returns a deep copy of s: changing the copy never changes s.
+func (s Spec) Clone() Spec {
+	out := s
+	out.Containers = make([]Container, len(s.Containers))
+	for i, c := range s.Containers {
+		out.Containers[i] = c.clone()
+	}
+	if s.Endpoint != nil {
+		e := *s.Endpoint
+		out.Endpoint = &e
+	}
+	return out
+}
+
+func (c Container) clone() Container {
+	c.Ports = slices.Clone(c.Ports)
+	c.Command = slices.Clone(c.Command)
+	c.Environment = maps.Clone(c.Environment)
+	c.Secrets = maps.Clone(c.Secrets)
+	c.DatabaseEnv = maps.Clone(c.DatabaseEnv)
+	c.EnvFiles = slices.Clone(c.EnvFiles)
+	c.Mounts = slices.Clone(c.Mounts)
+	c.DependsOn = slices.Clone(c.DependsOn)
+	if c.HealthCheck != nil {
+		hc := *c.HealthCheck
+		hc.Command = slices.Clone(hc.Command)
+		c.HealthCheck = &hc
+	}
+	if c.Essential != nil {
+		v := *c.Essential
+		c.Essential = &v
+	}
+	if c.ReadonlyRootFilesystem != nil {
+		v := *c.ReadonlyRootFilesystem
+		c.ReadonlyRootFilesystem = &v
+	}
+	return c
 }

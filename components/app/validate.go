@@ -20,8 +20,9 @@ type Offer struct {
 	Databases []string
 }
 
-// ApplyDefaults fills in the defaults documented on each field.
-func (s *Spec) ApplyDefaults() {
+// WithDefaults returns a copy of s with the defaults documented on each field filled in.
+func (s Spec) WithDefaults() Spec {
+	s = s.Clone()
 	if s.Scaling.Min == 0 {
 		s.Scaling.Min = 1
 	}
@@ -48,6 +49,7 @@ func (s *Spec) ApplyDefaults() {
 		e := s.Endpoint.WithDefaults()
 		s.Endpoint = &e
 	}
+	return s
 }
 
 // WithDefaults returns the endpoint with the defaults documented on its fields filled in.
@@ -85,10 +87,10 @@ var (
 	successCodesRE = regexp.MustCompile(`^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$`)
 )
 
-// Validate applies the defaults, then reports every problem with the spec under the paths
+// Validate reports every problem with the spec, with its defaults, under the paths
 // "containers.<name>.<field>", "endpoint.<field>", "scaling.<field>", "cpu" and "memoryMiB".
-func (s *Spec) Validate(o Offer) error {
-	s.ApplyDefaults()
+func (s Spec) Validate(o Offer) error {
+	s = s.WithDefaults()
 	var errs field.Errors
 	if len(s.Containers) == 0 {
 		errs.Add("containers", "an app needs at least one container")
@@ -259,7 +261,7 @@ func checkSecret(errs *field.Errors, path string, s Secret, o Offer) {
 }
 
 // checkDependencies checks that start-order dependencies name other containers and form no cycle.
-func checkDependencies(errs *field.Errors, s *Spec) {
+func checkDependencies(errs *field.Errors, s Spec) {
 	for _, c := range s.Containers {
 		for i, d := range c.DependsOn {
 			p := field.Index(field.Join(field.Join("containers", c.Name), "dependsOn"), i)
@@ -304,7 +306,7 @@ func checkDependencies(errs *field.Errors, s *Spec) {
 	}
 }
 
-func checkEndpoint(errs *field.Errors, s *Spec, e *Endpoint) {
+func checkEndpoint(errs *field.Errors, s Spec, e *Endpoint) {
 	c := s.Container(e.Container)
 	switch {
 	case e.Container == "":
@@ -314,8 +316,8 @@ func checkEndpoint(errs *field.Errors, s *Spec, e *Endpoint) {
 	case !slices.Contains(c.Ports, e.Port):
 		errs.Add("endpoint.port", "container %q does not expose port %d: it exposes %v", e.Container, e.Port, c.Ports)
 	}
-	if !strings.HasPrefix(e.HealthCheckPath, "/") {
-		errs.Add("endpoint.healthCheckPath", "%q is not a path: start it with /", e.HealthCheckPath)
+	if !strings.HasPrefix(e.HealthCheckPath, "/") || len(e.HealthCheckPath) > 1024 {
+		errs.Add("endpoint.healthCheckPath", "%q is not a health check path: start it with / and keep it to 1024 characters", e.HealthCheckPath)
 	}
 	if e.Domain != "" && (len(e.Domain) > 253 || !domainRE.MatchString(e.Domain)) {
 		errs.Add("endpoint.domain", "%q is not a DNS name: use lowercase labels separated by dots, e.g. app.example.org", e.Domain)

@@ -15,31 +15,31 @@ import (
 	"github.com/strata-iac/strata/components/role"
 )
 
-// Args configures the base layer. The JSON names are the keys of the strata:base config object.
+// Args configures the base layer.
 type Args struct {
 	// JobsBucket is the globally unique name of the jobs bucket (required).
-	JobsBucket string `json:"jobsBucket"`
-	// JobsTable names the Jobs table. Default <app>-<env>-jobs; set it to adopt an existing table.
-	JobsTable string `json:"jobsTable"`
+	JobsBucket string
+	// JobsTable names the Jobs table. Default <app>-<env>-jobs.
+	JobsTable string
 	// UsersTable names the Users table. Default <app>-<env>-users.
-	UsersTable string `json:"usersTable"`
+	UsersTable string
 	// NoncurrentVersionExpirationDays: see bucket.Args. Default 90.
-	NoncurrentVersionExpirationDays int `json:"noncurrentVersionExpirationDays"`
+	NoncurrentVersionExpirationDays int
 	// AbortIncompleteMultipartUploadDays: see bucket.Args. Default 7.
-	AbortIncompleteMultipartUploadDays int `json:"abortIncompleteMultipartUploadDays"`
+	AbortIncompleteMultipartUploadDays int
 	// KMSKeyARN encrypts the bucket and both tables with this customer managed key and grants the
 	// roles its use. Default: AWS managed encryption (SSE-S3 and the DynamoDB-owned key).
-	KMSKeyARN string `json:"kmsKeyArn"`
+	KMSKeyARN string
 	// ForceDestroy lets a destroy delete a non-empty jobs bucket; refused when Protect is set.
-	ForceDestroy bool `json:"forceDestroy"`
+	ForceDestroy bool
 	// ServicePrincipal is the service that assumes the web and worker roles: role.EC2 (default, with
 	// instance profiles) or role.ECSTasks (no instance profiles: EC2 could not use them).
-	ServicePrincipal string `json:"servicePrincipal"`
+	ServicePrincipal string
 
-	// Naming names and tags the resources; set by the stack from the stage config.
-	Naming naming.Convention `json:"-"`
+	// Naming names and tags the resources.
+	Naming naming.Convention
 	// Protect protects the bucket and tables and turns on table deletion protection.
-	Protect bool `json:"-"`
+	Protect bool
 }
 
 // Base is Cloud Kotta's base layer.
@@ -69,7 +69,8 @@ var (
 	kmsUse     = []string{"kms:Decrypt", "kms:GenerateDataKey"}
 )
 
-func (a *Args) applyDefaults() {
+// WithDefaults returns a copy of a with the documented defaults filled in.
+func (a Args) WithDefaults() Args {
 	if a.JobsTable == "" {
 		a.JobsTable = a.Naming.Name("jobs")
 	}
@@ -79,9 +80,10 @@ func (a *Args) applyDefaults() {
 	if a.ServicePrincipal == "" {
 		a.ServicePrincipal = role.EC2
 	}
+	return a
 }
 
-func (a *Args) bucketArgs() *bucket.Args {
+func (a Args) bucketArgs() *bucket.Args {
 	return &bucket.Args{
 		Name:                               a.JobsBucket,
 		Tags:                               a.Naming.Tags("jobs"),
@@ -93,11 +95,11 @@ func (a *Args) bucketArgs() *bucket.Args {
 	}
 }
 
-// Validate applies the defaults, then reports every problem with the fields that come from config;
-// paths are their JSON names. New checks Naming as well.
-func (a *Args) Validate() error {
+// Validate reports every problem with the settings, with their defaults; paths are the settings'
+// names in lowerCamelCase. New checks Naming as well.
+func (a Args) Validate() error {
 	var errs field.Errors
-	a.applyDefaults()
+	a = a.WithDefaults()
 	for _, p := range field.Problems(a.bucketArgs().Validate()) {
 		if p.Path == "name" {
 			p.Path = "jobsBucket"
@@ -118,7 +120,7 @@ func (a *Args) Validate() error {
 
 // New creates the base layer.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Base, error) {
-	a := *args
+	a := args.WithDefaults()
 	if err := errors.Join(field.Prefix("naming", a.Naming.Validate()), a.Validate()); err != nil {
 		return nil, fmt.Errorf("base %s: %w", name, err)
 	}
@@ -191,7 +193,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 }
 
 // table creates an on-demand, encrypted table with point-in-time recovery and a string hash key.
-func (a *Args) table(ctx *pulumi.Context, name, physical, hashKey, group string, parent pulumi.ResourceOption) (*dynamodb.Table, error) {
+func (a Args) table(ctx *pulumi.Context, name, physical, hashKey, group string, parent pulumi.ResourceOption) (*dynamodb.Table, error) {
 	sse := &dynamodb.TableServerSideEncryptionArgs{Enabled: pulumi.Bool(true)}
 	if a.KMSKeyARN != "" {
 		sse.KmsKeyArn = pulumi.String(a.KMSKeyARN)
@@ -210,7 +212,7 @@ func (a *Args) table(ctx *pulumi.Context, name, physical, hashKey, group string,
 	}, parent, pulumi.Protect(a.Protect))
 }
 
-func (a *Args) role(ctx *pulumi.Context, name, group, purpose string, doc pulumi.StringInput, parent pulumi.ResourceOption) (*role.Role, error) {
+func (a Args) role(ctx *pulumi.Context, name, group, purpose string, doc pulumi.StringInput, parent pulumi.ResourceOption) (*role.Role, error) {
 	return role.New(ctx, name, &role.Args{
 		Name:            a.Naming.Name(group),
 		Description:     purpose + " (" + a.Naming.Env + ")",
@@ -222,7 +224,7 @@ func (a *Args) role(ctx *pulumi.Context, name, group, purpose string, doc pulumi
 }
 
 // document renders statements, adding the use of the customer managed key when there is one.
-func (a *Args) document(statements ...policy.Statement) (string, error) {
+func (a Args) document(statements ...policy.Statement) (string, error) {
 	if a.KMSKeyARN != "" {
 		statements = append(statements, policy.Allow("KeyUse", kmsUse, a.KMSKeyARN))
 	}

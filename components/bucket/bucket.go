@@ -60,24 +60,26 @@ type Bucket struct {
 	Policy pulumi.Resource
 }
 
-func (a *Args) applyDefaults() {
+// WithDefaults returns a copy of a with the documented defaults filled in.
+func (a Args) WithDefaults() Args {
 	if a.NoncurrentVersionExpirationDays == 0 {
 		a.NoncurrentVersionExpirationDays = DefaultNoncurrentVersionExpirationDays
 	}
 	if a.AbortIncompleteMultipartUploadDays == 0 {
 		a.AbortIncompleteMultipartUploadDays = DefaultAbortIncompleteMultipartUploadDays
 	}
+	return a
 }
 
 // KMSKeyARN matches the ARN of a KMS key. Aliases are refused: IAM grants on an alias ARN do not
 // cover the key, so every consumer of the key could not use it.
 var KMSKeyARN = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[0-9a-f-]+$`)
 
-// Validate applies the defaults, then reports every problem with the arguments. Paths are "name",
+// Validate reports every problem with the arguments, with their defaults. Paths are "name",
 // "noncurrentVersionExpirationDays", "abortIncompleteMultipartUploadDays", "kmsKeyArn" and
 // "forceDestroy".
-func (a *Args) Validate() error {
-	a.applyDefaults()
+func (a Args) Validate() error {
+	a = a.WithDefaults()
 	var errs field.Errors
 	if errs.Required("name", a.Name, "set a globally unique S3 bucket name") {
 		errs.Check("name", naming.BucketName(a.Name))
@@ -98,7 +100,7 @@ func (a *Args) Validate() error {
 
 // New creates a Bucket.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Bucket, error) {
-	a := *args
+	a := args.WithDefaults()
 	if err := a.Validate(); err != nil {
 		return nil, fmt.Errorf("bucket %s: %w", name, err)
 	}

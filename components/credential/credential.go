@@ -34,7 +34,7 @@ type Credential struct {
 }
 
 // Validate reports every problem with the arguments.
-func (a *Args) Validate() error {
+func (a Args) Validate() error {
 	var errs field.Errors
 	errs.Merge("naming", a.Naming.Validate())
 	errs.Check("group", naming.Identifier(a.Group, 24))

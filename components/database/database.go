@@ -49,104 +49,104 @@ const (
 // The identifier <app>-<env>-<group> must fit RDS's 63 characters with app and env at 16 each.
 const maxGroup = 63 - 2*16 - 2
 
-// Args configures a Database. The JSON names are the keys of the config object.
+// Args configures a Database.
 type Args struct {
 	// Engine is postgres, mysql or mariadb (required). Changing it replaces the database.
-	Engine string `json:"engine"`
+	Engine string
 	// EngineVersion is the exact engine version a new instance is created with (required):
 	// MAJOR.MINOR for postgres (16.4), MAJOR.MINOR.PATCH for mysql (8.0.39) and mariadb
 	// (10.11.9). It also names the parameter group family. AWS applies later minor versions in
 	// the maintenance window; a changed value reaches the running instance only with
 	// UpgradeEngine.
-	EngineVersion string `json:"engineVersion"`
+	EngineVersion string
 	// UpgradeEngine applies a changed EngineVersion to the running instance, major upgrades
 	// included, on this deployment. Default false: EngineVersion only decides what a new
 	// instance is created with and AWS's minor upgrades are never undone. Set it for the one
 	// deployment that upgrades, then clear it.
-	UpgradeEngine bool `json:"upgradeEngine"`
+	UpgradeEngine bool
 	// Group names and tags the database's resources: identifier <app>-<env>-<group>. Default
 	// "db"; lowercase letters, digits and hyphens, at most 29. Changing it replaces the database.
-	Group string `json:"group"`
+	Group string
 	// InstanceClass is the RDS instance class. Default db.t4g.micro. Changing it is an in-place
 	// update (a restart, in the maintenance window unless ApplyImmediately).
-	InstanceClass string `json:"instanceClass"`
+	InstanceClass string
 	// DBName is the database created in the instance (required): lowercase letters, digits and
 	// underscores, starting with a letter; at most 63 (postgres) or 64 characters; no system
 	// database names. Changing it replaces the database.
-	DBName string `json:"dbName"`
+	DBName string
 	// Username is the master user. Default "app"; lowercase letters, digits and underscores,
 	// starting with a letter, at most 16; not rds*, not pg_* or a reserved word for postgres.
 	// Changing it replaces the database.
-	Username string `json:"username"`
+	Username string
 	// Port the engine listens on. Default 5432 (postgres) or 3306 (mysql, mariadb); 1150 to 65535.
-	Port int `json:"port"`
+	Port int
 	// AllocatedStorageGiB is the initial gp3 storage. Default 20; 20 to 65536. Growing it is an
 	// in-place update; RDS's storage autoscaling grows it without a diff.
-	AllocatedStorageGiB int `json:"allocatedStorageGiB"`
+	AllocatedStorageGiB int
 	// MaxAllocatedStorageGiB is the storage autoscaling limit. Default the larger of 100 and
 	// twice AllocatedStorageGiB; at least 10% above AllocatedStorageGiB, at most 65536.
-	MaxAllocatedStorageGiB int `json:"maxAllocatedStorageGiB"`
+	MaxAllocatedStorageGiB int
 	// KMSKeyARN encrypts storage, Performance Insights and the master user secret with this
 	// customer managed key (a key ARN, not an alias). Default: the AWS managed keys. Changing it
 	// replaces the database.
-	KMSKeyARN string `json:"kmsKeyArn"`
+	KMSKeyARN string
 	// BackupRetentionDays keeps automated backups this long. Default 7; 7 to 35.
-	BackupRetentionDays int `json:"backupRetentionDays"`
+	BackupRetentionDays int
 	// BackupWindow is the daily backup time, "hh:mm-hh:mm" in UTC, at least 30 minutes.
 	// Default: chosen by RDS.
-	BackupWindow string `json:"backupWindow"`
+	BackupWindow string
 	// MaintenanceWindow is the weekly maintenance time, "ddd:hh:mm-ddd:hh:mm" in UTC, at least
 	// 30 minutes, apart from BackupWindow. Default: chosen by RDS.
-	MaintenanceWindow string `json:"maintenanceWindow"`
+	MaintenanceWindow string
 	// MultiAZ keeps a synchronous standby in a second availability zone. Default false;
 	// production sets it.
-	MultiAZ bool `json:"multiAz"`
+	MultiAZ bool
 	// ApplyImmediately applies modifications now instead of in the next maintenance window.
 	// Default false.
-	ApplyImmediately bool `json:"applyImmediately"`
+	ApplyImmediately bool
 	// PerformanceInsights turns Performance Insights on or off. Default: on wherever the
 	// instance class supports it (mysql and mariadb have none on db.t2/t3/t4g micro and small).
-	PerformanceInsights *bool `json:"performanceInsights"`
+	PerformanceInsights *bool
 	// LogRetentionDays keeps the exported CloudWatch logs this long. Default 30; one of the
 	// retention periods CloudWatch Logs offers.
-	LogRetentionDays int `json:"logRetentionDays"`
+	LogRetentionDays int
 	// ExternalCIDRs admits these IPv4 networks outside AWS (e.g. a CI runner) and, only then,
 	// makes the instance publicly accessible in PublicSubnetIDs. Default none: private. Never
 	// 0.0.0.0/0; prefixes of /8 or longer.
-	ExternalCIDRs []string `json:"externalCidrs"`
+	ExternalCIDRs []string
 	// Alarms adds CloudWatch alarms and a topic for them. Default none.
-	Alarms *Alarms `json:"alarms"`
+	Alarms *Alarms
 
-	// Naming names and tags the resources; set by the stack from the stage config.
-	Naming naming.Convention `json:"-"`
+	// Naming names and tags the resources.
+	Naming naming.Convention
 	// Protect protects the instance (Pulumi protect), turns on deletion protection and keeps
-	// automated backups after deletion; set by the stack from strata:protect.
-	Protect bool `json:"-"`
+	// automated backups after deletion.
+	Protect bool
 	// VPCID is the VPC of the subnets (required).
-	VPCID pulumi.StringInput `json:"-"`
+	VPCID pulumi.StringInput
 	// SubnetIDs are the private subnets of the database, in at least two availability zones
 	// (required).
-	SubnetIDs pulumi.StringArray `json:"-"`
+	SubnetIDs pulumi.StringArray
 	// PublicSubnetIDs are used instead of SubnetIDs, and required, when ExternalCIDRs are listed.
-	PublicSubnetIDs pulumi.StringArray `json:"-"`
+	PublicSubnetIDs pulumi.StringArray
 	// Clients maps a name (which names the ingress rule) to the security group id of a client
 	// allowed to reach the engine port. At least one client or external CIDR is required.
-	Clients map[string]pulumi.StringInput `json:"-"`
+	Clients map[string]pulumi.StringInput
 }
 
 // Alarms configures CloudWatch alarms on the instance, sent to an SNS topic.
 type Alarms struct {
 	// CPUPercent alarms when average CPU stays above this for 15 minutes. Default 80; 1 to 100.
-	CPUPercent int `json:"cpuPercent"`
+	CPUPercent int
 	// FreeStorageGiB alarms when free storage falls below this many GiB. Default 2; 1 to less
 	// than AllocatedStorageGiB.
-	FreeStorageGiB int `json:"freeStorageGiB"`
+	FreeStorageGiB int
 	// ReadIOPS and WriteIOPS alarm when average read or write operations per second stay above
 	// them for 15 minutes. Default 0: no alarm; at most 256000.
-	ReadIOPS  int `json:"readIops"`
-	WriteIOPS int `json:"writeIops"`
+	ReadIOPS  int
+	WriteIOPS int
 	// Emails subscribe to the alarm topic; each must confirm the subscription AWS mails them.
-	Emails []string `json:"emails"`
+	Emails []string
 }
 
 // Database is an RDS instance with its subnet group, parameter group, security group, log groups
@@ -181,7 +181,9 @@ const maxIOPS = 256000
 // cidrRulePrefix starts the names of the ingress rules for external CIDRs.
 const cidrRulePrefix = "cidr-"
 
-func (a *Args) applyDefaults() {
+// WithDefaults returns a copy of a with the documented defaults filled in.
+func (a Args) WithDefaults() Args {
+	a.ExternalCIDRs = slices.Clone(a.ExternalCIDRs)
 	if a.Group == "" {
 		a.Group = DefaultGroup
 	}
@@ -207,19 +209,23 @@ func (a *Args) applyDefaults() {
 		a.LogRetentionDays = DefaultLogRetentionDays
 	}
 	if a.Alarms != nil {
-		if a.Alarms.CPUPercent == 0 {
-			a.Alarms.CPUPercent = DefaultAlarmCPUPercent
+		al := *a.Alarms
+		al.Emails = slices.Clone(al.Emails)
+		if al.CPUPercent == 0 {
+			al.CPUPercent = DefaultAlarmCPUPercent
 		}
-		if a.Alarms.FreeStorageGiB == 0 {
-			a.Alarms.FreeStorageGiB = DefaultAlarmFreeStorageGiB
+		if al.FreeStorageGiB == 0 {
+			al.FreeStorageGiB = DefaultAlarmFreeStorageGiB
 		}
+		a.Alarms = &al
 	}
+	return a
 }
 
-// Validate applies the defaults, then reports every problem with the fields that come from
-// config; paths are their JSON names. New also checks Naming and the inputs set by code.
-func (a *Args) Validate() error {
-	a.applyDefaults()
+// Validate reports every problem with the settings, with their defaults; paths are the settings'
+// names in lowerCamelCase. New also checks Naming and the inputs set by code.
+func (a Args) Validate() error {
+	a = a.WithDefaults()
 	var errs field.Errors
 	e, known := engines[a.Engine]
 	if errs.Required("engine", a.Engine, "use one of "+or(Engines)) && !known {
@@ -305,7 +311,7 @@ func CheckNetworks(errs *field.Errors, path string, cidrs []string) {
 	}
 }
 
-func (al *Alarms) check(errs *field.Errors, allocatedGiB int) {
+func (al Alarms) check(errs *field.Errors, allocatedGiB int) {
 	errs.Range("alarms.cpuPercent", al.CPUPercent, 1, 100, "percent")
 	errs.Range("alarms.freeStorageGiB", al.FreeStorageGiB, 1, max(1, allocatedGiB-1), "GiB (less than allocatedStorageGiB)")
 	errs.Range("alarms.readIops", al.ReadIOPS, 0, maxIOPS, "operations per second (0: no alarm)")
@@ -325,12 +331,12 @@ func (al *Alarms) check(errs *field.Errors, allocatedGiB int) {
 	}
 }
 
-func (a *Args) performanceInsightsSupported(e engine) bool {
+func (a Args) performanceInsightsSupported(e engine) bool {
 	return !e.smallClassesLackPI || !slices.Contains(smallClasses, a.InstanceClass)
 }
 
 // checkInputs checks what the stack sets by code; paths are the Go field names in camel case.
-func (a *Args) checkInputs() error {
+func (a Args) checkInputs() error {
 	var errs field.Errors
 	if a.VPCID == nil {
 		errs.Add("vpcId", "is required: the database's security group belongs to the VPC of its subnets")
@@ -359,7 +365,7 @@ func (a *Args) checkInputs() error {
 
 // securityGroup describes the database's security group: the engine port from each client
 // group and from each external CIDR, nothing else.
-func (a *Args) securityGroup(identifier string) *secgroup.Args {
+func (a Args) securityGroup(identifier string) *secgroup.Args {
 	var rules []secgroup.Rule
 	for _, name := range slices.Sorted(maps.Keys(a.Clients)) {
 		rules = append(rules, secgroup.Rule{
@@ -389,12 +395,7 @@ func (a *Args) securityGroup(identifier string) *secgroup.Args {
 
 // New creates a Database.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Database, error) {
-	a := *args
-	if a.Alarms != nil {
-		// Validate applies defaults in place; the caller's alarms stay as they were.
-		alarms := *a.Alarms
-		a.Alarms = &alarms
-	}
+	a := args.WithDefaults()
 	err := errors.Join(field.Prefix("naming", a.Naming.Validate()), a.Validate(), a.checkInputs())
 	if err != nil {
 		return nil, fmt.Errorf("database %s: %w", name, err)
@@ -565,7 +566,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 
 // alarms creates the alarm topic, its key, the email subscriptions and the alarms, and returns
 // the topic's ARN.
-func (a *Args) alarms(ctx *pulumi.Context, name, identifier string, instanceID pulumi.StringOutput, tags pulumi.StringMap, parent pulumi.ResourceOrInvokeOption) (pulumi.StringOutput, error) {
+func (a Args) alarms(ctx *pulumi.Context, name, identifier string, instanceID pulumi.StringOutput, tags pulumi.StringMap, parent pulumi.ResourceOrInvokeOption) (pulumi.StringOutput, error) {
 	none := pulumi.StringOutput{}
 	partition, err := aws.GetPartition(ctx, &aws.GetPartitionArgs{}, parent)
 	if err != nil {

@@ -1,8 +1,6 @@
 package database_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"reflect"
@@ -690,46 +688,5 @@ func TestWindowOverlap(t *testing.T) {
 				t.Errorf("overlap: got %v (%v), want %v", got, err, tc.overlap)
 			}
 		})
-	}
-}
-
-// Args decode from the stage file's JSON object: every config field has a camelCase key and
-// every input set by code is kept out of it.
-func TestArgsDecodeFromJSON(t *testing.T) {
-	doc := `{
-		"engine": "postgres", "engineVersion": "16.4", "upgradeEngine": false, "group": "archive",
-		"instanceClass": "db.t4g.small", "dbName": "epimetheus", "username": "epimetheus", "port": 5433,
-		"allocatedStorageGiB": 30, "maxAllocatedStorageGiB": 120, "kmsKeyArn": "` + key + `",
-		"backupRetentionDays": 14, "backupWindow": "03:00-04:00", "maintenanceWindow": "sun:05:00-sun:06:00",
-		"multiAz": true, "applyImmediately": true, "performanceInsights": false, "logRetentionDays": 90,
-		"externalCidrs": ["203.0.113.0/24"],
-		"alarms": {"cpuPercent": 60, "freeStorageGiB": 2, "readIops": 1000, "writeIops": 800, "emails": ["ops@example.org"]}
-	}`
-	var a database.Args
-	d := json.NewDecoder(bytes.NewReader([]byte(doc)))
-	d.DisallowUnknownFields()
-	if err := d.Decode(&a); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Validate(); err != nil {
-		t.Fatalf("a valid config: %v", err)
-	}
-	if a.Alarms == nil || a.Alarms.WriteIOPS != 800 || a.PerformanceInsights == nil || *a.PerformanceInsights || !a.MultiAZ || a.Port != 5433 {
-		t.Errorf("decoded %+v", a)
-	}
-
-	for _, typ := range []reflect.Type{reflect.TypeOf(database.Args{}), reflect.TypeOf(database.Alarms{})} {
-		for i := range typ.NumField() {
-			f := typ.Field(i)
-			tag, ok := f.Tag.Lookup("json")
-			switch {
-			case !ok:
-				t.Errorf("%s.%s has no json tag", typ.Name(), f.Name)
-			case tag != "-" && (tag == "" || tag[0] < 'a' || tag[0] > 'z'):
-				t.Errorf("%s.%s: json key %q is not camelCase", typ.Name(), f.Name, tag)
-			case tag != "-" && strings.Contains(f.Type.String(), "pulumi."):
-				t.Errorf("%s.%s is a Pulumi input in config: tag it json:\"-\"", typ.Name(), f.Name)
-			}
-		}
 	}
 }

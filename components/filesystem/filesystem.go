@@ -44,42 +44,42 @@ var TransitionsToIA = []string{"AFTER_1_DAY", "AFTER_7_DAYS", "AFTER_14_DAYS", "
 // costs whether used or not.
 var ThroughputModes = []string{"elastic", "bursting"}
 
-// Args configures a FileSystem. The JSON names are the keys of the config object.
+// Args configures a FileSystem.
 type Args struct {
 	// Group names and tags the file system: creation token and security group <app>-<env>-<group>.
 	// Default "files". It is part of the creation token, so changing it replaces the file system.
-	Group string `json:"group"`
+	Group string
 	// KMSKeyARN encrypts the file system with this customer managed key. Default: the AWS managed
 	// key aws/elasticfilesystem. Changing it replaces the file system.
-	KMSKeyARN string `json:"kmsKeyArn"`
+	KMSKeyARN string
 	// ThroughputMode is "elastic" (default: pay per use, no burst credits to run out of) or
 	// "bursting". Changed in place, at most once a day.
-	ThroughputMode string `json:"throughputMode"`
+	ThroughputMode string
 	// TransitionToIA moves files not read for this long to Infrequent Access; the first access moves
 	// them back. Default AFTER_30_DAYS; one of TransitionsToIA.
-	TransitionToIA string `json:"transitionToIa"`
+	TransitionToIA string
 	// Backup turns AWS Backup's daily backups of the file system on or off. Default true; only an
 	// explicit false turns them off.
-	Backup *bool `json:"backup"`
+	Backup *bool
 	// AccessPoints are the only way into the file system, by name (required, at least one).
-	AccessPoints map[string]AccessPoint `json:"accessPoints"`
+	AccessPoints map[string]AccessPoint
 	// Sync refreshes one access point from an S3 prefix on a schedule. Default: no sync.
-	Sync *Sync `json:"sync"`
+	Sync *Sync
 
-	// Naming names and tags the resources; set by the stack from the stage config.
-	Naming naming.Convention `json:"-"`
+	// Naming names and tags the resources.
+	Naming naming.Convention
 	// Protect protects the file system, so Pulumi refuses to delete or replace it.
-	Protect bool `json:"-"`
+	Protect bool
 	// VPCID is the VPC of the subnets (required).
-	VPCID pulumi.StringInput `json:"-"`
+	VPCID pulumi.StringInput
 	// SubnetIDs are private subnets, one per Availability Zone (required); each gets a mount
 	// target, named by its index. Keep the order stable and only append: see the README.
-	SubnetIDs pulumi.StringArray `json:"-"`
+	SubnetIDs pulumi.StringArray
 	// Clients are the security groups allowed to reach the mount targets on NFS, by name; the name
 	// names the ingress rule (lowercase letters, digits, hyphens).
-	Clients map[string]pulumi.StringInput `json:"-"`
+	Clients map[string]pulumi.StringInput
 	// SyncBucketARN is the ARN of the bucket Sync copies from (required with Sync).
-	SyncBucketARN pulumi.StringInput `json:"-"`
+	SyncBucketARN pulumi.StringInput
 }
 
 // AccessPoint confines its clients to one directory, as one POSIX user.
@@ -87,18 +87,18 @@ type AccessPoint struct {
 	// Path is the directory the clients see as their root (required): absolute, canonical, never /,
 	// at most four levels. EFS creates it on first use with the owner and permissions below.
 	// Changing it replaces the access point, not the files.
-	Path string `json:"path"`
+	Path string
 	// UID and GID are the POSIX user and group of every request through the access point.
 	// Default 1000; 0 (root) only with AllowRoot.
-	UID *int `json:"uid"`
-	GID *int `json:"gid"`
+	UID *int
+	GID *int
 	// Permissions are the mode of the directory EFS creates: 3 or 4 octal digits. Default 0750.
-	Permissions string `json:"permissions"`
+	Permissions string
 	// OwnerUID and OwnerGID own the directory EFS creates. Default: UID and GID.
-	OwnerUID *int `json:"ownerUid"`
-	OwnerGID *int `json:"ownerGid"`
+	OwnerUID *int
+	OwnerGID *int
 	// AllowRoot permits uid or gid 0 on this access point. Default false.
-	AllowRoot bool `json:"allowRoot"`
+	AllowRoot bool
 }
 
 // FileSystem is an encrypted EFS file system with its mount targets and access points.
@@ -135,7 +135,9 @@ var (
 	pathPartRE = regexp.MustCompile("^[^$#<>;`|&?{}^*\n]+$")
 )
 
-func (a *Args) applyDefaults() {
+// WithDefaults returns a copy of a with the documented defaults filled in, those of the access
+// points and the sync included.
+func (a Args) WithDefaults() Args {
 	if a.Group == "" {
 		a.Group = DefaultGroup
 	}
@@ -145,16 +147,19 @@ func (a *Args) applyDefaults() {
 	if a.TransitionToIA == "" {
 		a.TransitionToIA = DefaultTransitionToIA
 	}
+	aps := make(map[string]AccessPoint, len(a.AccessPoints))
 	for name, ap := range a.AccessPoints {
-		ap.applyDefaults()
-		a.AccessPoints[name] = ap
+		aps[name] = ap.withDefaults()
 	}
+	a.AccessPoints = aps
 	if a.Sync != nil {
-		a.Sync.applyDefaults()
+		s := a.Sync.withDefaults()
+		a.Sync = &s
 	}
+	return a
 }
 
-func (ap *AccessPoint) applyDefaults() {
+func (ap AccessPoint) withDefaults() AccessPoint {
 	if ap.UID == nil {
 		ap.UID = ptr(DefaultUID)
 	}
@@ -170,18 +175,19 @@ func (ap *AccessPoint) applyDefaults() {
 	if ap.Permissions == "" {
 		ap.Permissions = DefaultPermissions
 	}
+	return ap
 }
 
 func ptr[T any](v T) *T { return &v }
 
 // backup reports whether backups are on: unless set to false explicitly.
-func (a *Args) backup() bool { return a.Backup == nil || *a.Backup }
+func (a Args) backup() bool { return a.Backup == nil || *a.Backup }
 
-// Validate applies the defaults, then reports every problem with the fields that come from config;
-// paths are their JSON names ("accessPoints.authorities.path", "sync.schedule"). New checks Naming
+// Validate reports every problem with the settings, with their defaults; paths are the settings'
+// names in lowerCamelCase ("accessPoints.authorities.path", "sync.schedule"). New checks Naming
 // and the inputs passed by code as well.
-func (a *Args) Validate() error {
-	a.applyDefaults()
+func (a Args) Validate() error {
+	a = a.WithDefaults()
 	var errs field.Errors
 	errs.Check("group", naming.Identifier(a.Group, maxGroup))
 	if a.KMSKeyARN != "" && !bucket.KMSKeyARN.MatchString(a.KMSKeyARN) {
@@ -256,7 +262,7 @@ func checkPath(p string) error {
 
 // checkInputs reports problems with the inputs code passes (not config); paths are the Go field
 // names in camel case.
-func (a *Args) checkInputs() error {
+func (a Args) checkInputs() error {
 	var errs field.Errors
 	if a.VPCID == nil {
 		errs.Add("vpcId", "is required: the mount targets' security group belongs to the subnets' VPC")
@@ -287,13 +293,7 @@ func (a *Args) checkInputs() error {
 
 // New creates a FileSystem.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*FileSystem, error) {
-	a := *args
-	// Defaults go into copies: the caller's map and sync block stay as given.
-	a.AccessPoints = maps.Clone(args.AccessPoints)
-	if args.Sync != nil {
-		s := *args.Sync
-		a.Sync = &s
-	}
+	a := args.WithDefaults()
 	if err := errors.Join(field.Prefix("naming", a.Naming.Validate()), a.Validate(), a.checkInputs()); err != nil {
 		return nil, fmt.Errorf("file system %s: %w", name, err)
 	}

@@ -1,8 +1,6 @@
 package filesystem_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -557,42 +555,21 @@ func TestSchedules(t *testing.T) {
 }
 
 // The args decode from the JSON config object the next stack reads, with camelCase keys only.
-func TestDecodesFromConfig(t *testing.T) {
-	doc := `{
-		"group": "files",
-		"transitionToIa": "AFTER_60_DAYS",
-		"throughputMode": "bursting",
-		"backup": false,
-		"accessPoints": {
-			"authorities": {"path": "/authorities"},
-			"database": {"path": "/database", "uid": 999, "gid": 999, "ownerUid": 999, "ownerGid": 999, "permissions": "0700", "allowRoot": false}
-		},
-		"sync": {"accessPoint": "authorities", "bucketPrefix": "authorities/", "schedule": "cron(0 3 * * ? *)",
-			"subdirectory": "/", "removeDeleted": true, "logRetentionDays": 90}
-	}`
-	d := json.NewDecoder(bytes.NewReader([]byte(doc)))
-	d.DisallowUnknownFields()
-	var a filesystem.Args
-	if err := d.Decode(&a); err != nil {
-		t.Fatal(err)
+func TestWithDefaultsCopies(t *testing.T) {
+	uid := 999
+	given := filesystem.Args{
+		AccessPoints: map[string]filesystem.AccessPoint{"authorities": {Path: "/authorities"}, "database": {Path: "/database", UID: &uid}},
+		Sync:         &filesystem.Sync{AccessPoint: "authorities", BucketPrefix: "authorities/"},
 	}
-	if err := a.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	db := a.AccessPoints["database"]
-	mocktest.Eq(t, "database uid", *db.UID, 999)
-	mocktest.Eq(t, "database permissions", db.Permissions, "0700")
-	mocktest.Eq(t, "backup", *a.Backup, false)
-	mocktest.Eq(t, "sync remove deleted", a.Sync.RemoveDeleted, true)
-	mocktest.Eq(t, "sync retention", a.Sync.LogRetentionDays, 90)
-	mocktest.Eq(t, "authorities default uid", *a.AccessPoints["authorities"].UID, filesystem.DefaultUID)
-
-	for _, code := range []string{"naming", "protect", "vpcId", "subnetIds", "clients", "syncBucketArn"} {
-		d := json.NewDecoder(strings.NewReader(`{"` + code + `": null}`))
-		d.DisallowUnknownFields()
-		if err := d.Decode(&filesystem.Args{}); err == nil {
-			t.Errorf("%s decoded from config; it is set by code", code)
-		}
+	a := given.WithDefaults()
+	mocktest.Eq(t, "group", a.Group, filesystem.DefaultGroup)
+	mocktest.Eq(t, "authorities uid", *a.AccessPoints["authorities"].UID, filesystem.DefaultUID)
+	mocktest.Eq(t, "database owner follows uid", *a.AccessPoints["database"].OwnerUID, 999)
+	mocktest.Eq(t, "sync schedule", a.Sync.Schedule, filesystem.DefaultSchedule)
+	mocktest.Eq(t, "given access point untouched", given.AccessPoints["authorities"].UID == nil, true)
+	mocktest.Eq(t, "given sync untouched", given.Sync.Schedule, "")
+	if err := given.Validate(); err != nil || given.Group != "" {
+		t.Errorf("Validate: got %v, group %q: it must check a copy", err, given.Group)
 	}
 }
 

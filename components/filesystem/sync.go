@@ -39,26 +39,26 @@ const DataSync = "datasync.amazonaws.com"
 // Sync is a scheduled DataSync copy from an S3 prefix into an access point.
 type Sync struct {
 	// AccessPoint names the access point the files are copied into (required).
-	AccessPoint string `json:"accessPoint"`
+	AccessPoint string
 	// BucketPrefix is the S3 prefix copied from, e.g. "authorities/" (required): no leading slash,
 	// ending in one. The whole bucket is never copied, nor can DataSync read outside the prefix.
-	BucketPrefix string `json:"bucketPrefix"`
+	BucketPrefix string
 	// Subdirectory is where the files land, from the access point's root. Default "/".
-	Subdirectory string `json:"subdirectory"`
+	Subdirectory string
 	// Schedule is a cron(...) or rate(...) expression in UTC, at least an hour apart.
 	// Default cron(0 3 * * ? *), daily at 03:00.
-	Schedule string `json:"schedule"`
+	Schedule string
 	// RemoveDeleted deletes files whose objects were deleted from the prefix. Default false: a sync
 	// only adds and overwrites.
-	RemoveDeleted bool `json:"removeDeleted"`
+	RemoveDeleted bool
 	// BucketKMSKeyARN is the key of an SSE-KMS bucket; DataSync's role may decrypt with it.
 	// Default: none (SSE-S3).
-	BucketKMSKeyARN string `json:"bucketKmsKeyArn"`
+	BucketKMSKeyARN string
 	// LogRetentionDays keeps the task's CloudWatch logs this long. Default 30; one of LogRetentionDays.
-	LogRetentionDays int `json:"logRetentionDays"`
+	LogRetentionDays int
 }
 
-func (s *Sync) applyDefaults() {
+func (s Sync) withDefaults() Sync {
 	if s.Subdirectory == "" {
 		s.Subdirectory = DefaultSubdirectory
 	}
@@ -68,9 +68,10 @@ func (s *Sync) applyDefaults() {
 	if s.LogRetentionDays == 0 {
 		s.LogRetentionDays = DefaultLogRetentionDays
 	}
+	return s
 }
 
-func (s *Sync) validate(accessPoints map[string]AccessPoint) error {
+func (s Sync) validate(accessPoints map[string]AccessPoint) error {
 	var errs field.Errors
 	if errs.Required("accessPoint", s.AccessPoint, "name the access point the files are copied into") {
 		if _, ok := accessPoints[s.AccessPoint]; !ok {
@@ -176,7 +177,7 @@ var (
 		"s3:GetObjectVersionTagging", "s3:ListMultipartUploadParts"}
 )
 
-func (a *Args) syncGroup() string { return a.Group + "-sync" }
+func (a Args) syncGroup() string { return a.Group + "-sync" }
 
 // syncTarget is what the sync writes into.
 type syncTarget struct {
@@ -188,7 +189,7 @@ type syncTarget struct {
 }
 
 // newSync creates the DataSync task, its two locations, their roles, its egress rule and its logs.
-func (a *Args) newSync(ctx *pulumi.Context, name string, parent pulumi.ResourceOrInvokeOption, t syncTarget) (*datasync.Task, error) {
+func (a Args) newSync(ctx *pulumi.Context, name string, parent pulumi.ResourceOrInvokeOption, t syncTarget) (*datasync.Task, error) {
 	s := a.Sync
 	group := a.syncGroup()
 	tags := pulumi.ToStringMap(a.Naming.Tags(group))

@@ -2,6 +2,7 @@ package lightsail
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 
 	"github.com/strata-iac/strata/components/database"
@@ -14,38 +15,37 @@ const (
 	DefaultUsername = "app"
 )
 
-// Database configures a Lightsail managed database. The JSON names are the keys of the
-// lightsail config object's database object.
+// Database configures a Lightsail managed database.
 type Database struct {
 	// Blueprint is the engine and major version (required): postgres_<major> with a major of 14 or
 	// later (e.g. postgres_16), or mysql_8_<minor> (mysql_8_0, mysql_8_4). `aws lightsail
 	// get-relational-database-blueprints` lists what a region offers. Changing it replaces the
 	// database.
-	Blueprint string `json:"blueprint"`
+	Blueprint string
 	// Bundle is the size, e.g. micro_2_0 (the default), small_ha_2_0 for a standby in a second
 	// zone; `aws lightsail get-relational-database-bundles` lists them. Changing it replaces the
 	// database.
-	Bundle string `json:"bundle"`
+	Bundle string
 	// Name is the database created in the instance (required): a lowercase letter, then
 	// lowercase letters, digits and underscores; at most 63 (postgres) or 64 (mysql); no system
 	// database names. Changing it replaces the database.
-	Name string `json:"name"`
+	Name string
 	// Username is the master user. Default "app"; a lowercase letter, then lowercase letters,
 	// digits and underscores, at most 16; not rds*, not pg_* or a reserved word for postgres.
 	// Changing it replaces the database.
-	Username string `json:"username"`
+	Username string
 	// ExternalClients are the IPv4 networks outside Lightsail that need the database (e.g. the
 	// machine running TestArchiver). Listing any makes the database publicly accessible, because
 	// Lightsail cannot admit only some sources; the list is the documented record of who needs
 	// it. Default none: reachable only from Lightsail resources in the region. Never 0.0.0.0/0;
 	// prefixes of /8 or longer.
-	ExternalClients []string `json:"externalClients"`
+	ExternalClients []string
 	// BackupWindow is the daily backup time, "hh:mm-hh:mm" in UTC, at least 30 minutes.
 	// Default: chosen by Lightsail.
-	BackupWindow string `json:"backupWindow"`
+	BackupWindow string
 	// MaintenanceWindow is the weekly maintenance time, "ddd:hh:mm-ddd:hh:mm" in UTC, at least
 	// 30 minutes, apart from BackupWindow. Default: chosen by Lightsail.
-	MaintenanceWindow string `json:"maintenanceWindow"`
+	MaintenanceWindow string
 }
 
 var (
@@ -71,17 +71,19 @@ func engine(blueprint string) string {
 	return ""
 }
 
-func (d *Database) applyDefaults() {
+func (d Database) withDefaults() Database {
+	d.ExternalClients = slices.Clone(d.ExternalClients)
 	if d.Bundle == "" {
 		d.Bundle = DefaultBundle
 	}
 	if d.Username == "" {
 		d.Username = DefaultUsername
 	}
+	return d
 }
 
 // validate reports every problem under the path "database.<key>".
-func (d *Database) validate(errs *field.Errors) {
+func (d Database) validate(errs *field.Errors) {
 	eng := engine(d.Blueprint)
 	if errs.Required("database.blueprint", d.Blueprint, "use postgres_<major>, e.g. postgres_16, or mysql_8_0") && eng == "" {
 		errs.Add("database.blueprint", "%q is not a supported blueprint: use postgres_<major> with a major of %d or later (e.g. postgres_16) or mysql_8_<minor> (e.g. mysql_8_0); `aws lightsail get-relational-database-blueprints` lists what your region offers", d.Blueprint, minPostgres)

@@ -57,35 +57,35 @@ const (
 	passwordSpecial = "-_."
 )
 
-// Args configures a Service. The JSON names are the keys of a system's lightsail config object.
+// Args configures a Service.
 type Args struct {
 	// Power is the size of each node: nano (default), micro, small, medium, large or xlarge.
 	// Lightsail sizes the whole deployment by it; the spec's cpu and memoryMiB are refused.
-	Power string `json:"power"`
+	Power string
 	// Scale is the number of nodes, each running the whole deployment. Default 1; 1 to 20. An
 	// explicit 0 is refused rather than read as the default.
-	Scale *int `json:"scale"`
+	Scale *int
 	// Database adds a Lightsail managed database. Default none.
-	Database *Database `json:"database"`
+	Database *Database
 	// Zone is a Route 53 public hosted zone (e.g. example.org) holding the app's endpoint.domain:
 	// the certificate's validation record, and once AttachDomain is set the domain's CNAME to the
 	// service, are created there. Default none: create those records where the domain's DNS lives.
-	Zone string `json:"zone"`
+	Zone string
 	// AttachDomain serves the app's endpoint.domain from the service. Default false: Lightsail
 	// refuses a certificate that is not yet valid, so the first deployment with a domain only
 	// creates the certificate; set this once Lightsail shows it as valid.
-	AttachDomain bool `json:"attachDomain"`
+	AttachDomain bool
 
-	// App is what runs, as given (with the stage's overrides applied); CheckApp must accept it.
-	App app.Spec `json:"-"`
+	// App is what runs; CheckApp must accept it. Its defaults apply.
+	App app.Spec
 	// Naming names and tags the resources.
-	Naming naming.Convention `json:"-"`
-	// Protect protects the database (Pulumi protect); set by the stack from strata:protect.
-	Protect bool `json:"-"`
+	Naming naming.Convention
+	// Protect protects the database (Pulumi protect).
+	Protect bool
 	// Group names the service within its app: <app>-<env>-<group>, the database
 	// <app>-<env>-<group>-db. Default "app"; at most 29 characters. Changing it replaces the service
 	// and the database.
-	Group string `json:"-"`
+	Group string
 }
 
 // Service is a Lightsail container service with its deployment and optional database and
@@ -114,26 +114,32 @@ type Service struct {
 
 var zoneName = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 
-func (a *Args) applyDefaults() {
+// WithDefaults returns a copy of a with the documented defaults filled in, the app's and the
+// database's included.
+func (a Args) WithDefaults() Args {
+	a.App = a.App.WithDefaults()
 	if a.Power == "" {
 		a.Power = DefaultPower
 	}
-	if a.Scale == nil {
-		scale := DefaultScale
-		a.Scale = &scale
+	scale := DefaultScale
+	if a.Scale != nil {
+		scale = *a.Scale
 	}
+	a.Scale = &scale
 	if a.Group == "" {
 		a.Group = DefaultGroup
 	}
 	if a.Database != nil {
-		a.Database.applyDefaults()
+		d := a.Database.withDefaults()
+		a.Database = &d
 	}
+	return a
 }
 
 // Validate applies the defaults, then reports every problem with the fields that come from config;
 // paths are their JSON names. CheckApp checks the app against them; New checks everything.
-func (a *Args) Validate() error {
-	a.applyDefaults()
+func (a Args) Validate() error {
+	a = a.WithDefaults()
 	var errs field.Errors
 	errs.OneOf("power", a.Power, Powers...)
 	errs.Range("scale", *a.Scale, 1, maxScale, "nodes")
@@ -149,8 +155,8 @@ func (a *Args) Validate() error {
 // CheckApp validates the app for Lightsail, after Validate: the platform-neutral rules, then
 // everything Lightsail cannot do, then the domain and database settings the app needs. Paths are
 // the spec's ("containers.<name>.<field>"), and "zone" and "attachDomain" for the domain.
-func (a *Args) CheckApp() error {
-	a.applyDefaults()
+func (a Args) CheckApp() error {
+	a = a.WithDefaults()
 	var errs field.Errors
 	spec := &a.App
 	var offer app.Offer
@@ -184,7 +190,7 @@ func (a *Args) CheckApp() error {
 }
 
 // checkContainer refuses what a Lightsail container cannot have.
-func (a *Args) checkContainer(errs *field.Errors, c app.Container) {
+func (a Args) checkContainer(errs *field.Errors, c app.Container) {
 	p := field.Join("containers", c.Name)
 	if len(c.Mounts) > 0 {
 		errs.Add(field.Join(p, "mounts"), "Lightsail containers have no volumes: remove the mounts, keep state in the database, or run the app on ECS")
@@ -241,14 +247,14 @@ func checkEndpoint(errs *field.Errors, e *app.Endpoint) {
 	}
 }
 
-func (a *Args) domain() string {
+func (a Args) domain() string {
 	if a.App.Endpoint == nil {
 		return ""
 	}
 	return a.App.Endpoint.Domain
 }
 
-func (a *Args) checkDomain(errs *field.Errors) {
+func (a Args) checkDomain(errs *field.Errors) {
 	domain := a.domain()
 	if a.AttachDomain && domain == "" {
 		errs.Add("attachDomain", "there is no domain to attach: set the app's endpoint.domain")
@@ -267,7 +273,7 @@ func (a *Args) checkDomain(errs *field.Errors) {
 }
 
 // check runs every validation New needs, before anything is registered.
-func (a *Args) check(ctx *pulumi.Context) error {
+func (a Args) check(ctx *pulumi.Context) error {
 	var errs field.Errors
 	errs.Merge("naming", a.Naming.Validate())
 	errs.Merge("", a.Validate())
@@ -283,7 +289,7 @@ func (a *Args) check(ctx *pulumi.Context) error {
 
 // checkRegistries refuses ECR images from another region: a container service pulls only from
 // private repositories in its own region.
-func (a *Args) checkRegistries(ctx *pulumi.Context, errs *field.Errors) error {
+func (a Args) checkRegistries(ctx *pulumi.Context, errs *field.Errors) error {
 	if !a.pullsFromECR() {
 		return nil
 	}
@@ -299,35 +305,16 @@ func (a *Args) checkRegistries(ctx *pulumi.Context, errs *field.Errors) error {
 	return nil
 }
 
-func (a *Args) pullsFromECR() bool {
+func (a Args) pullsFromECR() bool {
 	return slices.ContainsFunc(a.App.Containers, func(c app.Container) bool {
 		_, ok := app.ECR(c.Image)
 		return ok
 	})
 }
 
-// clone copies what Validate changes in place, so the caller's args stay as they were.
-func clone(args *Args) Args {
-	a := *args
-	a.App.Containers = slices.Clone(args.App.Containers)
-	if e := args.App.Endpoint; e != nil {
-		endpoint := *e
-		a.App.Endpoint = &endpoint
-	}
-	if s := args.Scale; s != nil {
-		scale := *s
-		a.Scale = &scale
-	}
-	if d := args.Database; d != nil {
-		db := *d
-		a.Database = &db
-	}
-	return a
-}
-
 // New creates a Service.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Service, error) {
-	a := clone(args)
+	a := args.WithDefaults()
 	if err := a.check(ctx); err != nil {
 		return nil, fmt.Errorf("lightsail %s: %w", name, err)
 	}
@@ -460,7 +447,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 // certificate requests a certificate for the domain, creates its validation record when the zone
 // is known, and returns the certificate's name and the record to create as "<name> CNAME <value>".
 // Lightsail has no waiter for validation: AttachDomain is set once the certificate is valid.
-func (a *Args) certificate(ctx *pulumi.Context, name, physical, domain string, zone route53.LookupZoneResultOutput, tags pulumi.StringMap, parent pulumi.ResourceOption) (pulumi.StringOutput, pulumi.StringOutput, error) {
+func (a Args) certificate(ctx *pulumi.Context, name, physical, domain string, zone route53.LookupZoneResultOutput, tags pulumi.StringMap, parent pulumi.ResourceOption) (pulumi.StringOutput, pulumi.StringOutput, error) {
 	none := pulumi.StringOutput{}
 	// The name stays while a new domain replaces the certificate, so the old one must go first;
 	// detach the domain (AttachDomain false) before changing it.
@@ -497,7 +484,7 @@ type managedDatabase struct {
 	port                                        pulumi.IntOutput
 }
 
-func (a *Args) database(ctx *pulumi.Context, name string, parent pulumi.ResourceOption) (managedDatabase, error) {
+func (a Args) database(ctx *pulumi.Context, name string, parent pulumi.ResourceOption) (managedDatabase, error) {
 	empty := pulumi.String("").ToStringOutput()
 	if a.Database == nil {
 		return managedDatabase{address: empty, endpoint: empty, name: empty, username: empty,
@@ -554,7 +541,7 @@ func (a *Args) database(ctx *pulumi.Context, name string, parent pulumi.Resource
 // containers renders the app's containers as one Lightsail deployment. The endpoint's port is
 // opened as HTTP, which the public endpoint requires; other ports as TCP. Secrets that reference
 // the database become plain values Lightsail can pass: the password stays a Pulumi secret.
-func (a *Args) containers(db managedDatabase) lightsail.ContainerServiceDeploymentVersionContainerArray {
+func (a Args) containers(db managedDatabase) lightsail.ContainerServiceDeploymentVersionContainerArray {
 	values := map[string]pulumi.StringInput{
 		app.AttrAddress:  db.address,
 		app.AttrPort:     pulumi.Sprintf("%d", db.port),

@@ -397,10 +397,14 @@ func TestCallerArgsUnchanged(t *testing.T) {
 	}
 }
 
-func TestValidateAppliesDefaults(t *testing.T) {
-	a := lightsail.Args{Database: &lightsail.Database{Blueprint: "mysql_8_0", Name: "epimetheus"}}
-	if err := a.Validate(); err != nil {
+func TestWithDefaults(t *testing.T) {
+	given := lightsail.Args{Database: &lightsail.Database{Blueprint: "mysql_8_0", Name: "epimetheus"}}
+	if err := given.Validate(); err != nil {
 		t.Fatal(err)
+	}
+	a := given.WithDefaults()
+	if given.Power != "" || given.Scale != nil || given.Database.Bundle != "" {
+		t.Errorf("WithDefaults or Validate changed the arguments: %+v, database %+v", given, given.Database)
 	}
 	if a.Power != "nano" || *a.Scale != 1 || a.Group != "app" || a.Database.Bundle != "micro_2_0" || a.Database.Username != "app" {
 		t.Errorf("got %+v, database %+v", a, a.Database)

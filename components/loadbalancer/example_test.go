@@ -8,31 +8,39 @@ import (
 	"github.com/strata-iac/strata/components/naming"
 )
 
-// The QA lookup's load balancer: a certificate requested and validated in the example.org zone,
-// lookup.example.org pointed at the ALB, access logs kept for a year.
+// A stage's shared load balancer with two sites: each gets a certificate requested and validated
+// in the example.org zone, a target group, a listener rule for its host name and an alias record.
+// Access logs are kept for a year.
 func Example() {
 	pulumi.Run(func(ctx *pulumi.Context) error {
-		alb, err := loadbalancer.New(ctx, "lookup", &loadbalancer.Args{
-			Zone:                    "example.org",
+		alb, err := loadbalancer.New(ctx, "front", &loadbalancer.Args{
 			DeletionProtection:      true,
 			AccessLogs:              true,
-			AccessLogsBucket:        "example-lookup-production-alb-logs",
+			AccessLogsBucket:        "example-strata-production-alb-logs",
 			AccessLogsRetentionDays: 365,
-			Endpoint: app.Endpoint{
-				Container: "qa-server-app", Port: 3000, HealthCheckPath: "/", Domain: "lookup.example.org",
-				HealthyThreshold: 3, UnhealthyThreshold: 3, IntervalSeconds: 30, TimeoutSeconds: 5,
-				SuccessCodes: "200-399",
-			},
+			Sites: []loadbalancer.Site{{
+				Name:     "lookup",
+				Naming:   naming.Convention{App: "lookup", Env: "production", Owner: "ld4p"},
+				Endpoint: app.Endpoint{Container: "qa-server-app", Port: 3000, Domain: "lookup.example.org"},
+				Zone:     "example.org",
+				Priority: 100,
+			}, {
+				Name:     "epimetheus",
+				Naming:   naming.Convention{App: "epimetheus", Env: "production", Owner: "ld4p"},
+				Endpoint: app.Endpoint{Container: "epimetheus-frontend", Port: 8080, Domain: "epimetheus.example.org"},
+				Zone:     "example.org",
+				Priority: 200,
+			}},
 			VPCID:           pulumi.String("vpc-0123456789abcdef0"),
 			PublicSubnetIDs: pulumi.ToStringArray([]string{"subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"}),
-			Naming:          naming.Convention{App: "lookup", Env: "production", Owner: "ld4p"},
+			Naming:          naming.Convention{App: "strata", Env: "production", Owner: "ld4p"},
 			Protect:         true,
 		})
 		if err != nil {
 			return err
 		}
-		ctx.Export("url", alb.URL)
-		ctx.Export("targetGroupArn", alb.TargetGroupARN)
+		ctx.Export("lookupUrl", alb.Sites["lookup"].URL)
+		ctx.Export("lookupTargetGroupArn", alb.Sites["lookup"].TargetGroupARN)
 		return nil
 	})
 }

@@ -3,7 +3,9 @@ package loadbalancer
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -35,61 +37,89 @@ const (
 	deregistrationDelaySeconds = 30
 	// maxNameLength is AWS's limit on load balancer and target group names.
 	maxNameLength = 32
+	// Listener rule priorities AWS accepts.
+	minPriority, maxPriority = 1, 50000
 )
 
-// Args configures a LoadBalancer. The JSON names are the keys of a system's loadBalancer config
-// object.
+// Args configures a LoadBalancer.
 type Args struct {
-	// CertificateARN is an existing ACM certificate in the load balancer's region. Set it or Zone.
-	CertificateARN string `json:"certificateArn"`
-	// Zone is a Route 53 public hosted zone (e.g. example.org) holding the endpoint's domain: a
-	// certificate for the domain is requested and DNS-validated there, and the domain is pointed at
-	// the load balancer. Set it or CertificateARN.
-	Zone string `json:"zone"`
-	// DeletionProtection makes AWS refuse to delete the load balancer. Default false; production
-	// sets it.
-	DeletionProtection bool `json:"deletionProtection"`
+	// DeletionProtection makes AWS refuse to delete the load balancer. Default false.
+	DeletionProtection bool
 	// AccessLogs writes access logs to a private bucket of the load balancer's own. Default false.
-	AccessLogs bool `json:"accessLogs"`
+	AccessLogs bool
 	// AccessLogsBucket is the globally unique name of that bucket (required with AccessLogs).
-	AccessLogsBucket string `json:"accessLogsBucket"`
+	AccessLogsBucket string
 	// AccessLogsRetentionDays deletes access logs this many days after they are written. Default
 	// 90; 1 to 3650.
-	AccessLogsRetentionDays int `json:"accessLogsRetentionDays"`
+	AccessLogsRetentionDays int
 	// IdleTimeoutSeconds closes connections idle this long. Default 60; 1 to 4000.
-	IdleTimeoutSeconds int `json:"idleTimeoutSeconds"`
+	IdleTimeoutSeconds int
+	// Sites are the apps the load balancer serves, at least one. Each site with a domain gets a
+	// listener rule for its host name; a site without a domain receives every request no rule
+	// claims, so at most one site may lack a domain.
+	Sites []Site
 
-	// Endpoint is the app's public endpoint, with app.Spec's defaults applied (required).
-	Endpoint app.Endpoint `json:"-"`
-	// VPCID is the VPC of the app's tasks (required).
-	VPCID pulumi.StringInput `json:"-"`
-	// PublicSubnetIDs are public subnets in at least two availability zones (required).
-	PublicSubnetIDs pulumi.StringArray `json:"-"`
-	// Naming names and tags the resources.
-	Naming naming.Convention `json:"-"`
+	// Naming names and tags the load balancer, its security group and listeners (<app>-<env>-alb)
+	// and its log bucket.
+	Naming naming.Convention
 	// Protect protects the access log bucket.
-	Protect bool `json:"-"`
+	Protect bool
+	// VPCID is the VPC of the sites' targets (required).
+	VPCID pulumi.StringInput
+	// PublicSubnetIDs are public subnets in at least two availability zones (required).
+	PublicSubnetIDs pulumi.StringArray
 }
 
-// LoadBalancer is an internet-facing Application Load Balancer in front of one app.
+// Site is one app behind the load balancer.
+type Site struct {
+	// Name identifies the site among the load balancer's and names its resources: <name>-tg,
+	// <name>-cert, <name>-rule, <name>-alias (lowercase letters, digits, hyphens).
+	Name string
+	// Naming names and tags the site's target group <app>-<env>-tg-<port> and certificate.
+	Naming naming.Convention
+	// Endpoint is the app's public endpoint: target port, health check and domain. Unset health
+	// check settings take app.Endpoint's defaults.
+	Endpoint app.Endpoint
+	// CertificateARN is an existing ACM certificate for the domain. Set it or Zone.
+	CertificateARN string
+	// Zone is a Route 53 public hosted zone holding the endpoint's domain: a certificate for the
+	// domain is requested and DNS-validated there, and the domain is pointed at the load balancer.
+	// Set it or CertificateARN.
+	Zone string
+	// Priority orders the site's listener rule among the load balancer's: 1 to 50000, unique.
+	// Required when the site has a domain and the load balancer serves several sites.
+	Priority int
+}
+
+// LoadBalancer is an internet-facing Application Load Balancer serving one or more HTTPS sites.
 type LoadBalancer struct {
 	pulumi.ResourceState
 
-	// URL is https://<domain>, or https://<DNSName> when the endpoint has no domain.
-	URL pulumi.StringOutput
-	// DNSName and ZoneID are the load balancer's DNS name and its Route 53 hosted zone, for alias
-	// records.
+	// DNSName and ZoneID are the load balancer's DNS name and its Route 53 hosted zone.
 	DNSName pulumi.StringOutput
 	ZoneID  pulumi.StringOutput
 	// ARN and ARNSuffix (the form CloudWatch metrics use) identify the load balancer.
 	ARN       pulumi.StringOutput
 	ARNSuffix pulumi.StringOutput
-	// SecurityGroupID is the load balancer's security group: the app's tasks admit traffic from it.
+	// SecurityGroupID is the load balancer's security group. It sends nowhere by itself: each
+	// site's owner adds an egress rule to its targets' group, which admits this one.
 	SecurityGroupID pulumi.StringOutput
-	// TargetGroupARN is where the app's tasks register (target type ip); it resolves once the HTTPS
-	// listener forwards to the group, so a service using it is created after the listener.
+	// ListenerARN is the HTTPS listener.
+	ListenerARN pulumi.StringOutput
+	// Sites are the sites' outputs by name.
+	Sites map[string]*SiteOutputs
+}
+
+// SiteOutputs are what a site's owner needs.
+type SiteOutputs struct {
+	// URL is https://<domain>, or https://<DNS name of the load balancer> without a domain.
+	URL pulumi.StringOutput
+	// TargetGroupARN is where the app's targets register; it resolves once a listener forwards to
+	// the group, so a service using it is created after that (ECS refuses an unused target group).
 	TargetGroupARN pulumi.StringOutput
-	// CertificateARN is the certificate the HTTPS listener serves; a requested one is validated.
+	// TargetGroupARNSuffix is the form CloudWatch metrics use.
+	TargetGroupARNSuffix pulumi.StringOutput
+	// CertificateARN is the certificate served for the site's domain; a requested one is validated.
 	CertificateARN pulumi.StringOutput
 }
 
@@ -98,36 +128,28 @@ var (
 	zoneName       = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 )
 
-func (a *Args) applyDefaults() {
-	// The target group's health check takes the endpoint's settings, which must be in AWS's ranges
-	// even when the caller passed the endpoint as configured, before the app's defaults.
-	a.Endpoint = a.Endpoint.WithDefaults()
+// WithDefaults returns a copy of a with the documented defaults filled in, the sites' endpoints
+// included.
+func (a Args) WithDefaults() Args {
 	if a.IdleTimeoutSeconds == 0 {
 		a.IdleTimeoutSeconds = DefaultIdleTimeoutSeconds
 	}
 	if a.AccessLogsRetentionDays == 0 {
 		a.AccessLogsRetentionDays = DefaultAccessLogsRetentionDays
 	}
+	a.Sites = slices.Clone(a.Sites)
+	for i := range a.Sites {
+		a.Sites[i].Endpoint = a.Sites[i].Endpoint.WithDefaults()
+	}
+	return a
 }
 
-// Validate applies the defaults, then reports every problem with the fields that come from config
-// (paths are their JSON names), with the zone checked against Endpoint.Domain and the derived
-// names against AWS's limits (path "naming"). New checks Naming and the inputs set by code as well.
-func (a *Args) Validate() error {
-	a.applyDefaults()
+// Validate reports every problem with the load balancer's own settings (paths are their names)
+// and its sites (paths "sites.<name>.<field>"; the site's own checks, Site.Validate, without the
+// prefix), with the defaults applied. New checks the inputs set by code as well.
+func (a Args) Validate() error {
+	a = a.WithDefaults()
 	var errs field.Errors
-	switch {
-	case a.CertificateARN == "" && a.Zone == "":
-		errs.Add("certificateArn", "HTTPS needs a certificate: set certificateArn or zone")
-	case a.CertificateARN != "" && a.Zone != "":
-		errs.Add("certificateArn", "is set together with zone: remove certificateArn to have a certificate requested, validated and renewed in zone %q, or remove zone to serve the existing certificate (and manage DNS yourself)", a.Zone)
-	}
-	if a.CertificateARN != "" && !certificateARN.MatchString(a.CertificateARN) {
-		errs.Add("certificateArn", "%q is not an ACM certificate ARN: use arn:aws:acm:<region>:<account>:certificate/<id>", a.CertificateARN)
-	}
-	if a.Zone != "" {
-		a.checkZone(&errs)
-	}
 	if a.AccessLogs {
 		if errs.Required("accessLogsBucket", a.AccessLogsBucket, "name the globally unique S3 bucket that receives the access logs") {
 			errs.Check("accessLogsBucket", naming.BucketName(a.AccessLogsBucket))
@@ -137,61 +159,116 @@ func (a *Args) Validate() error {
 		errs.Add("accessLogsBucket", "is set but accessLogs is false: set accessLogs: true to write logs to it, or remove accessLogsBucket")
 	}
 	errs.Range("idleTimeoutSeconds", a.IdleTimeoutSeconds, 1, 4000, "seconds")
-	for _, n := range []struct{ kind, name string }{
-		{"load balancer", a.name()},
-		{"target group", a.targetGroupName()},
-	} {
-		if len(n.name) > maxNameLength {
-			errs.Add("naming", "%s name %q is %d characters long: AWS allows %d, shorten the app or env name", n.kind, n.name, len(n.name), maxNameLength)
-		}
+	if name := a.name(); len(name) > maxNameLength {
+		errs.Add("naming", "load balancer name %q is %d characters long: AWS allows %d, shorten the app or env name", name, len(name), maxNameLength)
 	}
 	if strings.HasPrefix(a.name(), "internal-") {
 		errs.Add("naming", "load balancer name %q starts with \"internal-\", which AWS reserves: rename the app", a.name())
 	}
+	if len(a.Sites) == 0 {
+		errs.Add("sites", "is empty: a load balancer serves at least one site")
+	}
+	names, priorities, catchAll := map[string]bool{}, map[int]string{}, ""
+	for _, s := range a.Sites {
+		p := field.Join("sites", s.Name)
+		errs.Check(p, naming.Identifier(s.Name, 32))
+		if names[s.Name] {
+			errs.Add(p, "two sites are named %q: names must be unique", s.Name)
+		}
+		names[s.Name] = true
+		errs.Merge(p, s.Validate())
+		switch {
+		case s.Endpoint.Domain == "" && catchAll != "":
+			errs.Add(field.Join(p, "endpoint.domain"), "is required: site %q already takes every request without a rule; give each site on a shared load balancer its own domain", catchAll)
+		case s.Endpoint.Domain == "":
+			catchAll = s.Name
+		case len(a.Sites) > 1 && (s.Priority < minPriority || s.Priority > maxPriority):
+			errs.Add(field.Join(p, "priority"), "%d is out of range: a site on a shared load balancer needs a listener rule priority of %d to %d", s.Priority, minPriority, maxPriority)
+		case len(a.Sites) > 1 && priorities[s.Priority] != "":
+			errs.Add(field.Join(p, "priority"), "%d is also the priority of site %q: priorities must be unique", s.Priority, priorities[s.Priority])
+		default:
+			priorities[s.Priority] = s.Name
+		}
+	}
 	return errs.Err()
 }
 
-func (a *Args) checkZone(errs *field.Errors) {
-	domain := a.Endpoint.Domain
+// Validate reports every problem with the site, with the endpoint's defaults applied: its
+// certificate, zone and domain (paths "certificateArn", "zone"), its endpoint and the derived
+// target group name ("naming").
+func (s Site) Validate() error {
+	s.Endpoint = s.Endpoint.WithDefaults()
+	var errs field.Errors
 	switch {
-	case len(a.Zone) > 253 || !zoneName.MatchString(a.Zone):
-		errs.Add("zone", "%q is not a DNS zone name: use lowercase labels separated by dots, without a final dot, e.g. example.org", a.Zone)
+	case s.CertificateARN == "" && s.Zone == "":
+		errs.Add("certificateArn", "HTTPS needs a certificate: set certificateArn or zone")
+	case s.CertificateARN != "" && s.Zone != "":
+		errs.Add("certificateArn", "is set together with zone: remove certificateArn to have a certificate requested, validated and renewed in zone %q, or remove zone to serve the existing certificate (and manage DNS yourself)", s.Zone)
+	}
+	if s.CertificateARN != "" && !certificateARN.MatchString(s.CertificateARN) {
+		errs.Add("certificateArn", "%q is not an ACM certificate ARN: use arn:aws:acm:<region>:<account>:certificate/<id>", s.CertificateARN)
+	}
+	if s.Zone != "" {
+		s.checkZone(&errs)
+	}
+	e := s.Endpoint
+	errs.Range("endpoint.port", e.Port, 1, 65535, "")
+	if !strings.HasPrefix(e.HealthCheckPath, "/") || len(e.HealthCheckPath) > 1024 {
+		errs.Add("endpoint.healthCheckPath", "%q is not a health check path: start it with / and keep it to 1024 characters", e.HealthCheckPath)
+	}
+	errs.Range("endpoint.healthyThreshold", e.HealthyThreshold, 2, 10, "")
+	errs.Range("endpoint.unhealthyThreshold", e.UnhealthyThreshold, 2, 10, "")
+	errs.Range("endpoint.intervalSeconds", e.IntervalSeconds, 5, 300, "seconds")
+	errs.Range("endpoint.timeoutSeconds", e.TimeoutSeconds, 2, min(120, e.IntervalSeconds-1), "seconds (below the interval)")
+	if name := s.targetGroupName(); len(name) > maxNameLength {
+		errs.Add("naming", "target group name %q is %d characters long: AWS allows %d, shorten the app or env name", name, len(name), maxNameLength)
+	}
+	return errs.Err()
+}
+
+func (s Site) checkZone(errs *field.Errors) {
+	domain := s.Endpoint.Domain
+	switch {
+	case len(s.Zone) > 253 || !zoneName.MatchString(s.Zone):
+		errs.Add("zone", "%q is not a DNS zone name: use lowercase labels separated by dots, without a final dot, e.g. example.org", s.Zone)
 	case domain == "":
-		errs.Add("zone", "needs the app's endpoint.domain: set the name to certify and point at the load balancer (inside %q), or use certificateArn instead", a.Zone)
-	case domain != a.Zone && !strings.HasSuffix(domain, "."+a.Zone):
-		errs.Add("zone", "%q does not hold the endpoint's domain %q: use the hosted zone the domain belongs to", a.Zone, domain)
+		errs.Add("zone", "needs the app's endpoint.domain: set the name to certify and point at the load balancer (inside %q), or use certificateArn instead", s.Zone)
+	case domain != s.Zone && !strings.HasSuffix(domain, "."+s.Zone):
+		errs.Add("zone", "%q does not hold the endpoint's domain %q: use the hosted zone the domain belongs to", s.Zone, domain)
 	}
 }
 
 // checkInputs reports problems with the inputs set by code.
-func (a *Args) checkInputs() error {
+func (a Args) checkInputs() error {
 	var errs field.Errors
 	if a.VPCID == nil {
-		errs.Add("vpcId", "is required: the target group belongs to the VPC of the app's tasks")
+		errs.Add("vpcId", "is required: the target groups belong to the VPC of the sites' targets")
 	}
 	if n := len(a.PublicSubnetIDs); n < 2 {
 		errs.Add("publicSubnetIds", "got %d: an Application Load Balancer needs public subnets in at least two availability zones", n)
 	}
-	errs.Range("endpoint.port", a.Endpoint.Port, 1, 65535, "")
+	for _, s := range a.Sites {
+		errs.Merge(field.Join(field.Join("sites", s.Name), "naming"), s.Naming.Validate())
+	}
 	return errs.Err()
 }
 
 // name is the load balancer's physical name; it also names its security group.
-func (a *Args) name() string { return a.Naming.Name("alb") }
+func (a Args) name() string { return a.Naming.Name("alb") }
 
 // targetGroupGroup carries the port: a new port replaces the target group, and a new name lets the
 // replacement be created (and the listener switched to it) before the old one is deleted.
-func (a *Args) targetGroupGroup() string { return "tg-" + strconv.Itoa(a.Endpoint.Port) }
+func (s Site) targetGroupGroup() string { return "tg-" + strconv.Itoa(s.Endpoint.Port) }
 
-func (a *Args) targetGroupName() string { return a.Naming.Name(a.targetGroupGroup()) }
+func (s Site) targetGroupName() string { return s.Naming.Name(s.targetGroupGroup()) }
 
 // New creates a LoadBalancer.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*LoadBalancer, error) {
-	a := *args
+	a := args.WithDefaults()
 	if err := errors.Join(field.Prefix("naming", a.Naming.Validate()), a.Validate(), a.checkInputs()); err != nil {
 		return nil, fmt.Errorf("load balancer %s: %w", name, err)
 	}
-	c := &LoadBalancer{}
+	c := &LoadBalancer{Sites: map[string]*SiteOutputs{}}
 	if err := ctx.RegisterComponentResource("strata:loadbalancer:LoadBalancer", name, c, opts...); err != nil {
 		return nil, err
 	}
@@ -236,54 +313,56 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 
-	e := a.Endpoint
-	targets, err := lb.NewTargetGroup(ctx, name+"-tg", &lb.TargetGroupArgs{
-		Name:                pulumi.String(a.targetGroupName()),
-		TargetType:          pulumi.String("ip"),
-		Protocol:            pulumi.String("HTTP"),
-		Port:                pulumi.Int(e.Port),
-		VpcId:               a.VPCID.ToStringOutput(),
-		DeregistrationDelay: pulumi.Int(deregistrationDelaySeconds),
-		HealthCheck: &lb.TargetGroupHealthCheckArgs{
-			Enabled:            pulumi.Bool(true),
-			Protocol:           pulumi.String("HTTP"),
-			Port:               pulumi.String("traffic-port"),
-			Path:               pulumi.String(e.HealthCheckPath),
-			Matcher:            pulumi.String(e.SuccessCodes),
-			HealthyThreshold:   pulumi.Int(e.HealthyThreshold),
-			UnhealthyThreshold: pulumi.Int(e.UnhealthyThreshold),
-			Interval:           pulumi.Int(e.IntervalSeconds),
-			Timeout:            pulumi.Int(e.TimeoutSeconds),
-		},
-		Tags: pulumi.ToStringMap(a.Naming.Tags(a.targetGroupGroup())),
-	}, parent)
-	if err != nil {
-		return nil, err
+	// Sites in name order: the first one's certificate is the listener's default.
+	sites := slices.SortedFunc(slices.Values(a.Sites), func(x, y Site) int { return strings.Compare(x.Name, y.Name) })
+	type served struct {
+		site    Site
+		targets *lb.TargetGroup
+		cert    pulumi.StringOutput
 	}
-
-	c.CertificateARN = pulumi.String(a.CertificateARN).ToStringOutput()
-	var zone route53.LookupZoneResultOutput
-	if a.Zone != "" {
-		zone = route53.LookupZoneOutput(ctx, route53.LookupZoneOutputArgs{
-			Name:        pulumi.String(a.Zone),
-			PrivateZone: pulumi.Bool(false),
-		}, parent)
-		if c.CertificateARN, err = a.certificate(ctx, name+"-cert", zone.ZoneId(), tags, parent); err != nil {
+	var all []served
+	var zones = map[string]route53.LookupZoneResultOutput{}
+	for _, s := range sites {
+		targets, err := s.targetGroup(ctx, a.VPCID, parent)
+		if err != nil {
 			return nil, err
 		}
+		cert := pulumi.String(s.CertificateARN).ToStringOutput()
+		if s.Zone != "" {
+			if _, ok := zones[s.Zone]; !ok {
+				zones[s.Zone] = route53.LookupZoneOutput(ctx, route53.LookupZoneOutputArgs{
+					Name:        pulumi.String(s.Zone),
+					PrivateZone: pulumi.Bool(false),
+				}, parent)
+			}
+			if cert, err = s.certificate(ctx, zones[s.Zone].ZoneId(), parent); err != nil {
+				return nil, err
+			}
+		}
+		all = append(all, served{site: s, targets: targets, cert: cert})
 	}
 
+	defaultAction := &lb.ListenerDefaultActionArgs{
+		Type: pulumi.String("fixed-response"),
+		FixedResponse: &lb.ListenerDefaultActionFixedResponseArgs{
+			ContentType: pulumi.String("text/plain"),
+			MessageBody: pulumi.String("Not found"),
+			StatusCode:  pulumi.String("404"),
+		},
+	}
+	for _, s := range all {
+		if s.site.Endpoint.Domain == "" || len(all) == 1 {
+			defaultAction = &lb.ListenerDefaultActionArgs{Type: pulumi.String("forward"), TargetGroupArn: s.targets.Arn}
+		}
+	}
 	https, err := lb.NewListener(ctx, name+"-https", &lb.ListenerArgs{
 		LoadBalancerArn: balancer.Arn,
 		Port:            pulumi.Int(443),
 		Protocol:        pulumi.String("HTTPS"),
 		SslPolicy:       pulumi.String(SSLPolicy),
-		CertificateArn:  c.CertificateARN,
-		DefaultActions: lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{
-			Type:           pulumi.String("forward"),
-			TargetGroupArn: targets.Arn,
-		}},
-		Tags: tags,
+		CertificateArn:  all[0].cert,
+		DefaultActions:  lb.ListenerDefaultActionArray{defaultAction},
+		Tags:            tags,
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -305,55 +384,113 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 
-	if a.Zone != "" {
-		// IPv4 only (A record): strata's subnets have no IPv6 ranges, which a dualstack ALB needs.
-		if _, err := route53.NewRecord(ctx, name+"-alias", &route53.RecordArgs{
-			ZoneId: zone.ZoneId(),
-			Name:   pulumi.String(e.Domain),
-			Type:   pulumi.String("A"),
-			Aliases: route53.RecordAliasArray{&route53.RecordAliasArgs{
-				Name:                 balancer.DnsName,
-				ZoneId:               balancer.ZoneId,
-				EvaluateTargetHealth: pulumi.Bool(true),
-			}},
-		}, parent); err != nil {
-			return nil, err
+	for i, s := range all {
+		site := s.site
+		// What makes the listener use the target group: ECS refuses a target group no listener uses.
+		used := https.Arn
+		if len(all) > 1 && site.Endpoint.Domain != "" {
+			rule, err := lb.NewListenerRule(ctx, site.Name+"-rule", &lb.ListenerRuleArgs{
+				ListenerArn: https.Arn,
+				Priority:    pulumi.Int(site.Priority),
+				Conditions: lb.ListenerRuleConditionArray{&lb.ListenerRuleConditionArgs{
+					HostHeader: &lb.ListenerRuleConditionHostHeaderArgs{Values: pulumi.StringArray{pulumi.String(site.Endpoint.Domain)}},
+				}},
+				Actions: lb.ListenerRuleActionArray{&lb.ListenerRuleActionArgs{Type: pulumi.String("forward"), TargetGroupArn: s.targets.Arn}},
+				Tags:    pulumi.ToStringMap(site.Naming.Tags(site.targetGroupGroup())),
+			}, parent)
+			if err != nil {
+				return nil, err
+			}
+			used = rule.Arn
 		}
+		if i > 0 && site.Endpoint.Domain != "" {
+			// The listener serves the first site's certificate by default and picks the others by SNI.
+			if _, err := lb.NewListenerCertificate(ctx, site.Name+"-cert", &lb.ListenerCertificateArgs{
+				ListenerArn:    https.Arn,
+				CertificateArn: s.cert,
+			}, parent); err != nil {
+				return nil, err
+			}
+		}
+		if site.Zone != "" {
+			// IPv4 only (A record): strata's subnets have no IPv6 ranges, which a dualstack ALB needs.
+			if _, err := route53.NewRecord(ctx, site.Name+"-alias", &route53.RecordArgs{
+				ZoneId: zones[site.Zone].ZoneId(),
+				Name:   pulumi.String(site.Endpoint.Domain),
+				Type:   pulumi.String("A"),
+				Aliases: route53.RecordAliasArray{&route53.RecordAliasArgs{
+					Name:                 balancer.DnsName,
+					ZoneId:               balancer.ZoneId,
+					EvaluateTargetHealth: pulumi.Bool(true),
+				}},
+			}, parent); err != nil {
+				return nil, err
+			}
+		}
+		out := &SiteOutputs{
+			URL:                  pulumi.Sprintf("https://%s", balancer.DnsName),
+			TargetGroupARNSuffix: s.targets.ArnSuffix,
+			CertificateARN:       s.cert,
+			TargetGroupARN: pulumi.All(s.targets.Arn, used).ApplyT(func(v []any) string {
+				return v[0].(string)
+			}).(pulumi.StringOutput),
+		}
+		if site.Endpoint.Domain != "" {
+			out.URL = pulumi.String("https://" + site.Endpoint.Domain).ToStringOutput()
+		}
+		c.Sites[site.Name] = out
 	}
 
-	c.URL = pulumi.Sprintf("https://%s", balancer.DnsName)
-	if e.Domain != "" {
-		c.URL = pulumi.String("https://" + e.Domain).ToStringOutput()
-	}
 	c.DNSName, c.ZoneID = balancer.DnsName, balancer.ZoneId
 	c.ARN, c.ARNSuffix = balancer.Arn, balancer.ArnSuffix
 	c.SecurityGroupID = sg.ID
-	// ECS refuses a target group that no listener uses: carrying the listener as a dependency
-	// makes a service that takes this ARN wait for it.
-	c.TargetGroupARN = pulumi.All(targets.Arn, https.Arn).ApplyT(func(v []any) string {
-		return v[0].(string)
-	}).(pulumi.StringOutput)
-	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"url":             c.URL,
+	c.ListenerARN = https.Arn
+	outputs := pulumi.Map{
 		"dnsName":         c.DNSName,
 		"zoneId":          c.ZoneID,
 		"arn":             c.ARN,
 		"arnSuffix":       c.ARNSuffix,
 		"securityGroupId": c.SecurityGroupID,
-		"targetGroupArn":  c.TargetGroupARN,
-		"certificateArn":  c.CertificateARN,
-	}); err != nil {
+		"listenerArn":     c.ListenerARN,
+	}
+	for _, k := range slices.Sorted(maps.Keys(c.Sites)) {
+		outputs[k+"Url"] = c.Sites[k].URL
+		outputs[k+"TargetGroupArn"] = c.Sites[k].TargetGroupARN
+	}
+	if err := ctx.RegisterResourceOutputs(c, outputs); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-// securityGroup admits HTTP and HTTPS from the whole internet, the one place strata allows it, and
-// sends only to the app's port. The egress peer is any IPv4 address because the VPC's range is not
-// an input (adopted VPCs come as an id); the load balancer only connects to registered targets, and
-// their security group admits only this group.
-func (a *Args) securityGroup() *secgroup.Args {
-	port := a.Endpoint.Port
+// targetGroup is the site's ip target group, health-checked as the endpoint says.
+func (s Site) targetGroup(ctx *pulumi.Context, vpcID pulumi.StringInput, parent pulumi.ResourceOption) (*lb.TargetGroup, error) {
+	e := s.Endpoint
+	return lb.NewTargetGroup(ctx, s.Name+"-tg", &lb.TargetGroupArgs{
+		Name:                pulumi.String(s.targetGroupName()),
+		TargetType:          pulumi.String("ip"),
+		Protocol:            pulumi.String("HTTP"),
+		Port:                pulumi.Int(e.Port),
+		VpcId:               vpcID.ToStringOutput(),
+		DeregistrationDelay: pulumi.Int(deregistrationDelaySeconds),
+		HealthCheck: &lb.TargetGroupHealthCheckArgs{
+			Enabled:            pulumi.Bool(true),
+			Protocol:           pulumi.String("HTTP"),
+			Port:               pulumi.String("traffic-port"),
+			Path:               pulumi.String(e.HealthCheckPath),
+			Matcher:            pulumi.String(e.SuccessCodes),
+			HealthyThreshold:   pulumi.Int(e.HealthyThreshold),
+			UnhealthyThreshold: pulumi.Int(e.UnhealthyThreshold),
+			Interval:           pulumi.Int(e.IntervalSeconds),
+			Timeout:            pulumi.Int(e.TimeoutSeconds),
+		},
+		Tags: pulumi.ToStringMap(s.Naming.Tags(s.targetGroupGroup())),
+	}, parent)
+}
+
+// securityGroup admits HTTP and HTTPS from the whole internet, the one place strata allows it. It
+// has no egress rules: the owner of each site adds one to its targets' security group.
+func (a Args) securityGroup() *secgroup.Args {
 	world := func(rule, what string, p int, cidr string) secgroup.Rule {
 		return secgroup.Rule{Name: rule, Description: what + " from the internet", FromPort: p, CIDR: cidr, Internet: true}
 	}
@@ -367,12 +504,6 @@ func (a *Args) securityGroup() *secgroup.Args {
 			world("http", "HTTP (redirected to HTTPS)", 80, "0.0.0.0/0"),
 			world("http-ipv6", "HTTP (redirected to HTTPS)", 80, "::/0"),
 		},
-		Egress: []secgroup.Rule{{
-			Name:        "targets",
-			Description: fmt.Sprintf("requests and health checks to the tasks of the app on port %d", port),
-			FromPort:    port,
-			CIDR:        "0.0.0.0/0",
-		}},
 		Tags: a.Naming.Tags("alb"),
 	}
 }
@@ -381,7 +512,7 @@ func (a *Args) securityGroup() *secgroup.Args {
 // supports only SSE-S3, the bucket's default. In regions available before August 2022 the logs are
 // written by the region's Elastic Load Balancing account, which the policy lets write under
 // <prefix>/AWSLogs/<this account>/ and nowhere else.
-func (a *Args) logBucket(ctx *pulumi.Context, name string, parent pulumi.ResourceOrInvokeOption) (*bucket.Bucket, error) {
+func (a Args) logBucket(ctx *pulumi.Context, name string, parent pulumi.ResourceOrInvokeOption) (*bucket.Bucket, error) {
 	caller, err := aws.GetCallerIdentity(ctx, &aws.GetCallerIdentityArgs{}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("load balancer access logs: looking up the account: %w", err)
@@ -407,13 +538,14 @@ func (a *Args) logBucket(ctx *pulumi.Context, name string, parent pulumi.Resourc
 	}, parent)
 }
 
-// certificate requests a certificate for the endpoint's domain, proves control of the domain with
-// a record in the zone and returns the certificate's ARN once ACM has issued it.
-func (a *Args) certificate(ctx *pulumi.Context, name string, zoneID pulumi.StringInput, tags pulumi.StringMap, parent pulumi.ResourceOption) (pulumi.StringOutput, error) {
+// certificate requests a certificate for the site's domain, proves control of the domain with a
+// record in the zone and returns the certificate's ARN once ACM has issued it.
+func (s Site) certificate(ctx *pulumi.Context, zoneID pulumi.StringInput, parent pulumi.ResourceOption) (pulumi.StringOutput, error) {
+	name := s.Name + "-cert"
 	cert, err := acm.NewCertificate(ctx, name, &acm.CertificateArgs{
-		DomainName:       pulumi.String(a.Endpoint.Domain),
+		DomainName:       pulumi.String(s.Endpoint.Domain),
 		ValidationMethod: pulumi.String("DNS"),
-		Tags:             tags,
+		Tags:             pulumi.ToStringMap(s.Naming.Tags("alb")),
 	}, parent)
 	if err != nil {
 		return pulumi.StringOutput{}, err

@@ -9,6 +9,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/strata-iac/strata/components/app"
 	"github.com/strata-iac/strata/components/loadbalancer"
@@ -47,9 +49,21 @@ var (
 	}
 )
 
-// withInputs completes config-facing args with the inputs a stack sets.
+// site is the one site of the single-site load balancer most tests build.
+func site(edit ...func(*loadbalancer.Site)) loadbalancer.Site {
+	s := loadbalancer.Site{Name: "lookup", Naming: conv, Endpoint: endpoint, CertificateARN: certARN}
+	for _, f := range edit {
+		f(&s)
+	}
+	return s
+}
+
+// withInputs completes config-facing args with the inputs a stack sets; without sites, one site
+// with an existing certificate.
 func withInputs(args loadbalancer.Args) loadbalancer.Args {
-	args.Endpoint = endpoint
+	if args.Sites == nil {
+		args.Sites = []loadbalancer.Site{site()}
+	}
 	args.VPCID = pulumi.String("vpc-1")
 	args.PublicSubnetIDs = pulumi.ToStringArray(subnets)
 	args.Naming = conv
@@ -57,7 +71,7 @@ func withInputs(args loadbalancer.Args) loadbalancer.Args {
 }
 
 // deploy runs New with args completed by withInputs (unless edit changes them) and exports the
-// outputs, and the mock's answer for the zone when there is one.
+// outputs, those of site "lookup" included, and the mock's answer for the zone when there is one.
 func deploy(t *testing.T, args loadbalancer.Args, edit ...func(*loadbalancer.Args)) *mock.Result {
 	t.Helper()
 	a := withInputs(args)
@@ -69,27 +83,35 @@ func deploy(t *testing.T, args loadbalancer.Args, edit ...func(*loadbalancer.Arg
 		if err != nil {
 			return err
 		}
-		ctx.Export("url", alb.URL)
 		ctx.Export("dnsName", alb.DNSName)
 		ctx.Export("zoneId", alb.ZoneID)
 		ctx.Export("arn", alb.ARN)
 		ctx.Export("arnSuffix", alb.ARNSuffix)
 		ctx.Export("securityGroupId", alb.SecurityGroupID)
-		ctx.Export("targetGroupArn", alb.TargetGroupARN)
-		ctx.Export("certificateArn", alb.CertificateARN)
-		if a.Zone != "" {
-			z, err := route53.LookupZone(ctx, &route53.LookupZoneArgs{Name: pulumi.StringRef(a.Zone)})
-			if err != nil {
-				return err
+		ctx.Export("listenerArn", alb.ListenerARN)
+		if s, ok := alb.Sites["lookup"]; ok {
+			ctx.Export("url", s.URL)
+			ctx.Export("targetGroupArn", s.TargetGroupARN)
+			ctx.Export("certificateArn", s.CertificateARN)
+		}
+		for _, s := range a.Sites {
+			if s.Zone != "" {
+				z, err := route53.LookupZone(ctx, &route53.LookupZoneArgs{Name: pulumi.StringRef(s.Zone)})
+				if err != nil {
+					return err
+				}
+				ctx.Export("mockZone", pulumi.String(z.ZoneId))
 			}
-			ctx.Export("mockZone", pulumi.String(z.ZoneId))
 		}
 		return nil
 	})
 }
 
+// zoned is a single site whose certificate is requested in example.org.
+func zoned(s *loadbalancer.Site) { s.CertificateARN, s.Zone = "", "example.org" }
+
 func TestHTTPSListener(t *testing.T) {
-	res := deploy(t, loadbalancer.Args{CertificateARN: certARN})
+	res := deploy(t, loadbalancer.Args{})
 	alb := mocktest.One(t, res, typeLB)
 	tg := mocktest.One(t, res, typeTG)
 	https := mocktest.Named(t, res, typeListener, "lookup-https")
@@ -106,7 +128,7 @@ func TestHTTPSListener(t *testing.T) {
 }
 
 func TestHTTPOnlyRedirects(t *testing.T) {
-	res := deploy(t, loadbalancer.Args{CertificateARN: certARN})
+	res := deploy(t, loadbalancer.Args{})
 	if n := len(res.ByType(typeListener)); n != 2 {
 		t.Fatalf("listeners: got %d, want 2 (HTTPS and the redirect)", n)
 	}
@@ -125,7 +147,7 @@ func TestHTTPOnlyRedirects(t *testing.T) {
 }
 
 func TestLoadBalancer(t *testing.T) {
-	res := deploy(t, loadbalancer.Args{CertificateARN: certARN})
+	res := deploy(t, loadbalancer.Args{})
 	alb := mocktest.One(t, res, typeLB)
 	sg := mocktest.One(t, res, typeSG)
 	mocktest.Eq(t, "name", alb.In("name"), "lookup-test-alb")
@@ -150,12 +172,12 @@ func TestLoadBalancer(t *testing.T) {
 		mocktest.Eq(t, "output "+name, res.Outputs[name], want)
 	}
 
-	res = deploy(t, loadbalancer.Args{CertificateARN: certARN, IdleTimeoutSeconds: 4000})
+	res = deploy(t, loadbalancer.Args{IdleTimeoutSeconds: 4000})
 	mocktest.Eq(t, "idle timeout set", mocktest.One(t, res, typeLB).In("idleTimeout"), float64(4000))
 }
 
 func TestSecurityGroup(t *testing.T) {
-	res := deploy(t, loadbalancer.Args{CertificateARN: certARN})
+	res := deploy(t, loadbalancer.Args{})
 	sg := mocktest.One(t, res, typeSG)
 	mocktest.Eq(t, "name", sg.In("name"), "lookup-test-alb")
 	mocktest.Eq(t, "vpc", sg.In("vpcId"), "vpc-1")
@@ -181,11 +203,12 @@ func TestSecurityGroup(t *testing.T) {
 	mocktest.EqualLists(t, "ingress", rules(typeIngress), []string{
 		"tcp 443-443 0.0.0.0/0", "tcp 443-443 ::/0", "tcp 80-80 0.0.0.0/0", "tcp 80-80 ::/0",
 	})
-	mocktest.EqualLists(t, "egress", rules(typeEgress), []string{"tcp 8080-8080 0.0.0.0/0"})
+	// Egress is the sites' owners' to add, to their targets' groups.
+	mocktest.EqualLists(t, "egress", rules(typeEgress), nil)
 }
 
 func TestTargetGroup(t *testing.T) {
-	res := deploy(t, loadbalancer.Args{CertificateARN: certARN})
+	res := deploy(t, loadbalancer.Args{})
 	tg := mocktest.One(t, res, typeTG)
 	for path, want := range map[string]any{
 		"name":                           "lookup-test-tg-8080",
@@ -211,13 +234,13 @@ func TestTargetGroup(t *testing.T) {
 
 func TestTargetGroupARNWaitsForListener(t *testing.T) {
 	res := mocktest.Run(t, func(ctx *pulumi.Context) error {
-		a := withInputs(loadbalancer.Args{CertificateARN: certARN})
+		a := withInputs(loadbalancer.Args{})
 		alb, err := loadbalancer.New(ctx, "lookup", &a)
 		if err != nil {
 			return err
 		}
 		_, err = lb.NewTargetGroupAttachment(ctx, "consumer", &lb.TargetGroupAttachmentArgs{
-			TargetGroupArn: alb.TargetGroupARN,
+			TargetGroupArn: alb.Sites["lookup"].TargetGroupARN,
 			TargetId:       pulumi.String("10.0.0.10"),
 		})
 		return err
@@ -231,7 +254,7 @@ func TestTargetGroupARNWaitsForListener(t *testing.T) {
 }
 
 func TestRequestedCertificate(t *testing.T) {
-	res := deploy(t, loadbalancer.Args{Zone: "example.org"})
+	res := deploy(t, loadbalancer.Args{Sites: []loadbalancer.Site{site(zoned)}})
 	zone, _ := res.Outputs["mockZone"].(string)
 	if !strings.HasPrefix(zone, "Z") {
 		t.Fatalf("mock zone id: got %q", zone)
@@ -293,7 +316,7 @@ func TestExistingCertificate(t *testing.T) {
 		{"without domain", "", "https://lookup-test-alb-1234567890.us-east-1.elb.amazonaws.com"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res := deploy(t, loadbalancer.Args{CertificateARN: certARN}, func(a *loadbalancer.Args) { a.Endpoint.Domain = tc.domain })
+			res := deploy(t, loadbalancer.Args{Sites: []loadbalancer.Site{site(func(s *loadbalancer.Site) { s.Endpoint.Domain = tc.domain })}})
 			for _, typ := range []string{typeCert, typeValidation, typeRecord} {
 				if n := len(res.ByType(typ)); n != 0 {
 					t.Errorf("%s: got %d, want none with an existing certificate", typ, n)
@@ -317,7 +340,7 @@ func TestExistingCertificate(t *testing.T) {
 func TestAccessLogsAndDeletionProtection(t *testing.T) {
 	t.Run("on", func(t *testing.T) {
 		res := deploy(t, loadbalancer.Args{
-			CertificateARN: certARN, DeletionProtection: true,
+			DeletionProtection: true,
 			AccessLogs: true, AccessLogsBucket: logsBucket, AccessLogsRetentionDays: 30,
 		}, func(a *loadbalancer.Args) { a.Protect = true })
 		alb := mocktest.One(t, res, typeLB)
@@ -355,7 +378,7 @@ func TestAccessLogsAndDeletionProtection(t *testing.T) {
 		mocktest.Eq(t, "log expiry days", expiry, float64(30))
 	})
 	t.Run("off", func(t *testing.T) {
-		res := deploy(t, loadbalancer.Args{CertificateARN: certARN})
+		res := deploy(t, loadbalancer.Args{})
 		alb := mocktest.One(t, res, typeLB)
 		mocktest.Eq(t, "deletion protection", alb.In("enableDeletionProtection"), false)
 		mocktest.Eq(t, "access logs", alb.In("accessLogs"), nil)
@@ -371,79 +394,156 @@ func TestAccessLogsAndDeletionProtection(t *testing.T) {
 }
 
 func TestTags(t *testing.T) {
-	res := deploy(t, loadbalancer.Args{Zone: "example.org", AccessLogs: true, AccessLogsBucket: logsBucket})
+	res := deploy(t, loadbalancer.Args{Sites: []loadbalancer.Site{site(zoned)}, AccessLogs: true, AccessLogsBucket: logsBucket})
 	mocktest.CheckTags(t, res, map[string]string{"App": "lookup", "Env": "test", "Owner": "ld4p"})
 }
 
 func TestValidate(t *testing.T) {
-	a := loadbalancer.Args{CertificateARN: certARN}
-	if err := a.Validate(); err != nil {
-		t.Fatalf("got %v, want no error", err)
-	}
-	mocktest.Eq(t, "default idle timeout", a.IdleTimeoutSeconds, 60)
-	mocktest.Eq(t, "default retention", a.AccessLogsRetentionDays, 90)
+	a := loadbalancer.Args{Sites: []loadbalancer.Site{site()}}
+	require.NoError(t, a.Validate())
+	assert.Zero(t, a.IdleTimeoutSeconds, "Validate must not change the arguments it checks")
+	assert.Equal(t, endpoint, a.Sites[0].Endpoint, "Validate must not change the sites it checks")
 	for _, domain := range []string{"example.org", "app.example.org", "a.b.example.org"} {
-		a := loadbalancer.Args{Zone: "example.org", Endpoint: app.Endpoint{Domain: domain}}
-		if err := a.Validate(); err != nil {
-			t.Errorf("domain %s in zone example.org: got %v, want no error", domain, err)
-		}
+		s := site(zoned, func(s *loadbalancer.Site) { s.Endpoint.Domain = domain })
+		assert.NoError(t, s.Validate(), domain)
 	}
 }
 
+// A site whose endpoint was configured before the app's defaults were applied still renders a
+// health check AWS accepts.
+func TestSiteEndpointDefaults(t *testing.T) {
+	res := deploy(t, loadbalancer.Args{Sites: []loadbalancer.Site{site(func(s *loadbalancer.Site) {
+		s.Endpoint = app.Endpoint{Container: "web", Port: 8080}
+	})}})
+	tg := mocktest.One(t, res, typeTG)
+	for path, want := range map[string]any{
+		"healthCheck.path": "/", "healthCheck.matcher": "200-399", "healthCheck.healthyThreshold": float64(3),
+		"healthCheck.unhealthyThreshold": float64(3), "healthCheck.interval": float64(30), "healthCheck.timeout": float64(5),
+	} {
+		assert.Equal(t, want, tg.In(path), path)
+	}
+}
+
+func TestSharedFront(t *testing.T) {
+	epimetheus := naming.Convention{App: "epimetheus", Env: "test", Owner: "ld4p"}
+	res := deploy(t, loadbalancer.Args{Sites: []loadbalancer.Site{
+		site(zoned, func(s *loadbalancer.Site) { s.Priority = 100 }),
+		{Name: "epimetheus", Naming: epimetheus, Zone: "example.org", Priority: 200,
+			Endpoint: app.Endpoint{Container: "frontend", Port: 8081, Domain: "epimetheus.example.org"}},
+	}})
+	require.Len(t, res.ByType(typeLB), 1)
+	require.Len(t, res.ByType(typeTG), 2)
+	require.Len(t, res.ByType(typeCert), 2)
+	https := mocktest.Named(t, res, typeListener, "lookup-https")
+	assert.Equal(t, "fixed-response", https.In("defaultActions[0].type"), "requests for no known host get a 404")
+	assert.Equal(t, "404", https.In("defaultActions[0].fixedResponse.statusCode"))
+	// The first site by name serves the listener's default certificate; the other is added by SNI.
+	epiCert := mocktest.Named(t, res, typeCert, "epimetheus-cert")
+	assert.Equal(t, epiCert.Out("arn"), https.In("certificateArn"))
+	lookupCert := mocktest.Named(t, res, typeCert, "lookup-cert")
+	extra := mocktest.One(t, res, "aws:lb/listenerCertificate:ListenerCertificate")
+	assert.Equal(t, "lookup-cert", extra.Name)
+	assert.Equal(t, lookupCert.Out("arn"), extra.In("certificateArn"))
+	for _, tc := range []struct {
+		site, domain, tg string
+		priority         float64
+	}{{"lookup", "app.example.org", "lookup-test-tg-8080", 100}, {"epimetheus", "epimetheus.example.org", "epimetheus-test-tg-8081", 200}} {
+		rule := mocktest.Named(t, res, "aws:lb/listenerRule:ListenerRule", tc.site+"-rule")
+		tg := mocktest.Named(t, res, typeTG, tc.site+"-tg")
+		assert.Equal(t, tc.tg, tg.In("name"))
+		assert.Equal(t, tc.priority, rule.In("priority"))
+		assert.Equal(t, []any{tc.domain}, rule.In("conditions[0].hostHeader.values"))
+		assert.Equal(t, "forward", rule.In("actions[0].type"))
+		assert.Equal(t, tg.Out("arn"), rule.In("actions[0].targetGroupArn"))
+		assert.Equal(t, tc.site, mocktest.Tags(tg)["App"], "a site's resources carry its system's tags")
+		alias := mocktest.Named(t, res, typeRecord, tc.site+"-alias")
+		assert.Equal(t, tc.domain, alias.In("name"))
+	}
+	assert.Equal(t, "https://app.example.org", res.Outputs["url"])
+}
+
 func TestInvalidArgs(t *testing.T) {
+	other := func(priority int, domain string) loadbalancer.Site {
+		return loadbalancer.Site{Name: "other", Naming: conv, CertificateARN: certARN, Priority: priority,
+			Endpoint: app.Endpoint{Container: "web", Port: 9090, Domain: domain}}
+	}
 	tests := []struct {
 		name string
 		args loadbalancer.Args
 		edit func(*loadbalancer.Args)
 		want []string
 	}{
-		{"no certificate", loadbalancer.Args{}, nil,
-			[]string{"certificateArn: HTTPS needs a certificate: set certificateArn or zone"}},
-		{"both", loadbalancer.Args{CertificateARN: certARN, Zone: "example.org"}, nil,
-			[]string{`certificateArn: is set together with zone: remove certificateArn to have a certificate requested`}},
-		{"zone without domain", loadbalancer.Args{Zone: "example.org"}, func(a *loadbalancer.Args) { a.Endpoint.Domain = "" },
-			[]string{"zone: needs the app's endpoint.domain"}},
-		{"domain outside zone", loadbalancer.Args{Zone: "example.com"}, nil,
-			[]string{`zone: "example.com" does not hold the endpoint's domain "app.example.org"`}},
-		{"domain only ends like zone", loadbalancer.Args{Zone: "example.org"}, func(a *loadbalancer.Args) { a.Endpoint.Domain = "notexample.org" },
-			[]string{`zone: "example.org" does not hold the endpoint's domain "notexample.org"`}},
-		{"bad zone", loadbalancer.Args{Zone: "Example.org."}, nil,
-			[]string{`zone: "Example.org." is not a DNS zone name`}},
-		{"malformed certificate", loadbalancer.Args{CertificateARN: "arn:aws:iam::123456789012:server-certificate/web"}, nil,
-			[]string{`certificateArn: "arn:aws:iam::123456789012:server-certificate/web" is not an ACM certificate ARN: use arn:aws:acm:`}},
-		{"logs without bucket", loadbalancer.Args{CertificateARN: certARN, AccessLogs: true}, nil,
-			[]string{"accessLogsBucket: is required"}},
-		{"bad bucket name", loadbalancer.Args{CertificateARN: certARN, AccessLogs: true, AccessLogsBucket: "Logs_Bucket"}, nil,
-			[]string{`accessLogsBucket: "Logs_Bucket" is not a valid S3 bucket name`}},
-		{"bucket without logs", loadbalancer.Args{CertificateARN: certARN, AccessLogsBucket: logsBucket}, nil,
-			[]string{"accessLogsBucket: is set but accessLogs is false"}},
-		{"retention", loadbalancer.Args{CertificateARN: certARN, AccessLogs: true, AccessLogsBucket: logsBucket, AccessLogsRetentionDays: 3651}, nil,
-			[]string{"accessLogsRetentionDays: 3651 is out of range: use 1 to 3650 days"}},
-		{"idle timeout high", loadbalancer.Args{CertificateARN: certARN, IdleTimeoutSeconds: 4001}, nil,
-			[]string{"idleTimeoutSeconds: 4001 is out of range: use 1 to 4000 seconds"}},
-		{"idle timeout negative", loadbalancer.Args{CertificateARN: certARN, IdleTimeoutSeconds: -1}, nil,
-			[]string{"idleTimeoutSeconds: -1 is out of range: use 1 to 4000 seconds"}},
-		{"names over 32", loadbalancer.Args{CertificateARN: certARN}, func(a *loadbalancer.Args) {
-			a.Naming = naming.Convention{App: "qa-authority-lkp", Env: "production-blue", Owner: "ld4p"}
-		}, []string{
-			`naming: load balancer name "qa-authority-lkp-production-blue-alb" is 36 characters long: AWS allows 32`,
-			`naming: target group name "qa-authority-lkp-production-blue-tg-8080" is 40 characters long: AWS allows 32`,
+		{"no sites", loadbalancer.Args{Sites: []loadbalancer.Site{}}, nil,
+			[]string{"sites: is empty: a load balancer serves at least one site"}},
+		{"no certificate", loadbalancer.Args{Sites: []loadbalancer.Site{site(func(s *loadbalancer.Site) { s.CertificateARN = "" })}}, nil,
+			[]string{"sites.lookup.certificateArn: HTTPS needs a certificate: set certificateArn or zone"}},
+		{"both", loadbalancer.Args{Sites: []loadbalancer.Site{site(func(s *loadbalancer.Site) { s.Zone = "example.org" })}}, nil,
+			[]string{"sites.lookup.certificateArn: is set together with zone"}},
+		{"zone without domain", loadbalancer.Args{Sites: []loadbalancer.Site{site(zoned, func(s *loadbalancer.Site) { s.Endpoint.Domain = "" })}}, nil,
+			[]string{"sites.lookup.zone: needs the app's endpoint.domain"}},
+		{"domain outside zone", loadbalancer.Args{Sites: []loadbalancer.Site{site(zoned, func(s *loadbalancer.Site) { s.Zone = "example.com" })}}, nil,
+			[]string{`sites.lookup.zone: "example.com" does not hold the endpoint's domain "app.example.org"`}},
+		{"domain only ends like zone", loadbalancer.Args{Sites: []loadbalancer.Site{site(zoned, func(s *loadbalancer.Site) { s.Endpoint.Domain = "notexample.org" })}}, nil,
+			[]string{`sites.lookup.zone: "example.org" does not hold the endpoint's domain "notexample.org"`}},
+		{"bad zone", loadbalancer.Args{Sites: []loadbalancer.Site{site(zoned, func(s *loadbalancer.Site) { s.Zone = "Example.org." })}}, nil,
+			[]string{`sites.lookup.zone: "Example.org." is not a DNS zone name`}},
+		{"malformed certificate", loadbalancer.Args{Sites: []loadbalancer.Site{site(func(s *loadbalancer.Site) {
+			s.CertificateARN = "arn:aws:iam::123456789012:server-certificate/web"
+		})}}, nil, []string{`sites.lookup.certificateArn: "arn:aws:iam::123456789012:server-certificate/web" is not an ACM certificate ARN`}},
+		{"health check out of AWS's ranges", loadbalancer.Args{Sites: []loadbalancer.Site{site(func(s *loadbalancer.Site) {
+			s.Endpoint.HealthyThreshold, s.Endpoint.IntervalSeconds, s.Endpoint.TimeoutSeconds, s.Endpoint.HealthCheckPath = 11, 301, 301, "health"
+		})}}, nil, []string{
+			`sites.lookup.endpoint.healthCheckPath: "health" is not a health check path`,
+			"sites.lookup.endpoint.healthyThreshold: 11 is out of range: use 2 to 10",
+			"sites.lookup.endpoint.intervalSeconds: 301 is out of range: use 5 to 300 seconds",
+			"sites.lookup.endpoint.timeoutSeconds: 301 is out of range: use 2 to 120 seconds (below the interval)",
 		}},
-		{"target group name over 32", loadbalancer.Args{CertificateARN: certARN}, func(a *loadbalancer.Args) {
-			a.Naming = naming.Convention{App: "qa-authority-lkp", Env: "production", Owner: "ld4p"}
-		}, []string{`naming: target group name "qa-authority-lkp-production-tg-8080" is 35 characters long`}},
-		{"internal prefix", loadbalancer.Args{CertificateARN: certARN}, func(a *loadbalancer.Args) { a.Naming.App = "internal" },
+		{"timeout not below interval", loadbalancer.Args{Sites: []loadbalancer.Site{site(func(s *loadbalancer.Site) {
+			s.Endpoint.IntervalSeconds, s.Endpoint.TimeoutSeconds = 10, 10
+		})}}, nil, []string{"sites.lookup.endpoint.timeoutSeconds: 10 is out of range: use 2 to 9 seconds"}},
+		{"two sites without domain", loadbalancer.Args{Sites: []loadbalancer.Site{site(func(s *loadbalancer.Site) { s.Endpoint.Domain = "" }), other(1, "")}}, nil,
+			[]string{`sites.other.endpoint.domain: is required: site "lookup" already takes every request without a rule`}},
+		{"shared site without priority", loadbalancer.Args{Sites: []loadbalancer.Site{site(func(s *loadbalancer.Site) { s.Priority = 5 }), other(0, "other.example.org")}}, nil,
+			[]string{"sites.other.priority: 0 is out of range: a site on a shared load balancer needs a listener rule priority of 1 to 50000"}},
+		{"shared priority taken", loadbalancer.Args{Sites: []loadbalancer.Site{site(func(s *loadbalancer.Site) { s.Priority = 5 }), other(5, "other.example.org")}}, nil,
+			[]string{`sites.other.priority: 5 is also the priority of site "lookup": priorities must be unique`}},
+		{"two sites, one name", loadbalancer.Args{Sites: []loadbalancer.Site{site(), site()}}, nil,
+			[]string{`sites.lookup: two sites are named "lookup"`}},
+		{"bad site name", loadbalancer.Args{Sites: []loadbalancer.Site{site(func(s *loadbalancer.Site) { s.Name = "Lookup" })}}, nil,
+			[]string{`sites.Lookup: "Lookup" is not allowed`}},
+		{"logs without bucket", loadbalancer.Args{AccessLogs: true}, nil,
+			[]string{"accessLogsBucket: is required"}},
+		{"bad bucket name", loadbalancer.Args{AccessLogs: true, AccessLogsBucket: "Logs_Bucket"}, nil,
+			[]string{`accessLogsBucket: "Logs_Bucket" is not a valid S3 bucket name`}},
+		{"bucket without logs", loadbalancer.Args{AccessLogsBucket: logsBucket}, nil,
+			[]string{"accessLogsBucket: is set but accessLogs is false"}},
+		{"retention", loadbalancer.Args{AccessLogs: true, AccessLogsBucket: logsBucket, AccessLogsRetentionDays: 3651}, nil,
+			[]string{"accessLogsRetentionDays: 3651 is out of range: use 1 to 3650 days"}},
+		{"idle timeout high", loadbalancer.Args{IdleTimeoutSeconds: 4001}, nil,
+			[]string{"idleTimeoutSeconds: 4001 is out of range: use 1 to 4000 seconds"}},
+		{"idle timeout negative", loadbalancer.Args{IdleTimeoutSeconds: -1}, nil,
+			[]string{"idleTimeoutSeconds: -1 is out of range: use 1 to 4000 seconds"}},
+		{"names over 32", loadbalancer.Args{}, func(a *loadbalancer.Args) {
+			a.Naming.App, a.Naming.Env = "authoritylookup", "preproduction"
+		}, []string{`naming: load balancer name "authoritylookup-preproduction-alb" is 33 characters long: AWS allows 32`}},
+		{"target group name over 32", loadbalancer.Args{Sites: []loadbalancer.Site{site(func(s *loadbalancer.Site) {
+			s.Naming.App, s.Naming.Env, s.Endpoint.Port = "authoritylookup", "preprodx", 65535
+		})}}, nil, []string{`sites.lookup.naming: target group name "authoritylookup-preprodx-tg-65535" is 33 characters long: AWS allows 32`}},
+		{"internal prefix", loadbalancer.Args{}, func(a *loadbalancer.Args) { a.Naming.App = "internal" },
 			[]string{`naming: load balancer name "internal-test-alb" starts with "internal-"`}},
-		{"bad naming", loadbalancer.Args{CertificateARN: certARN}, func(a *loadbalancer.Args) { a.Naming = naming.Convention{} },
+		{"bad naming", loadbalancer.Args{}, func(a *loadbalancer.Args) { a.Naming = naming.Convention{} },
 			[]string{"naming.app: must not be empty", "naming.env: must not be empty", "naming.owner: is required"}},
-		{"one subnet", loadbalancer.Args{CertificateARN: certARN}, func(a *loadbalancer.Args) { a.PublicSubnetIDs = a.PublicSubnetIDs[:1] },
+		{"bad site naming", loadbalancer.Args{Sites: []loadbalancer.Site{site(func(s *loadbalancer.Site) { s.Naming.Owner = "" })}}, nil,
+			[]string{"sites.lookup.naming.owner: is required"}},
+		{"one subnet", loadbalancer.Args{}, func(a *loadbalancer.Args) { a.PublicSubnetIDs = a.PublicSubnetIDs[:1] },
 			[]string{"publicSubnetIds: got 1: an Application Load Balancer needs public subnets in at least two availability zones"}},
-		{"no vpc", loadbalancer.Args{CertificateARN: certARN}, func(a *loadbalancer.Args) { a.VPCID = nil },
+		{"no vpc", loadbalancer.Args{}, func(a *loadbalancer.Args) { a.VPCID = nil },
 			[]string{"vpcId: is required"}},
-		{"no endpoint", loadbalancer.Args{CertificateARN: certARN}, func(a *loadbalancer.Args) { a.Endpoint = app.Endpoint{} },
-			[]string{"endpoint.port: 0 is out of range: use 1 to 65535"}},
-		{"all at once", loadbalancer.Args{AccessLogs: true, IdleTimeoutSeconds: 5000}, func(a *loadbalancer.Args) { a.PublicSubnetIDs = nil },
-			[]string{"certificateArn: HTTPS needs a certificate", "accessLogsBucket: is required", "idleTimeoutSeconds: 5000 is out of range", "publicSubnetIds: got 0"}},
+		{"no endpoint port", loadbalancer.Args{Sites: []loadbalancer.Site{site(func(s *loadbalancer.Site) { s.Endpoint = app.Endpoint{} })}}, nil,
+			[]string{"sites.lookup.endpoint.port: 0 is out of range: use 1 to 65535"}},
+		{"all at once", loadbalancer.Args{AccessLogs: true, IdleTimeoutSeconds: 5000, Sites: []loadbalancer.Site{site(func(s *loadbalancer.Site) { s.CertificateARN = "" })}},
+			func(a *loadbalancer.Args) { a.PublicSubnetIDs = nil },
+			[]string{"accessLogsBucket: is required", "idleTimeoutSeconds: 5000 is out of range", "sites.lookup.certificateArn: HTTPS needs a certificate", "publicSubnetIds: got 0"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -451,19 +551,14 @@ func TestInvalidArgs(t *testing.T) {
 			if tc.edit != nil {
 				tc.edit(&a)
 			}
-			err := mocktest.Refused(t, func(ctx *pulumi.Context) error {
+			mocktest.Refused(t, func(ctx *pulumi.Context) error {
 				_, err := loadbalancer.New(ctx, "lookup", &a)
 				return err
 			}, tc.want...)
-			lines := strings.Split(err.Error(), "\n")
-			if len(lines) != len(tc.want) {
-				t.Errorf("got %d problems %q, want %d", len(lines), lines, len(tc.want))
-			}
 		})
 	}
 }
 
-// strings1 converts a recorded list input to strings.
 func strings1(v any) []string {
 	list, _ := v.([]any)
 	out := make([]string, len(list))

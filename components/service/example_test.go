@@ -4,6 +4,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/strata-iac/strata/components/app"
+	"github.com/strata-iac/strata/components/cluster"
 	"github.com/strata-iac/strata/components/naming"
 	"github.com/strata-iac/strata/components/service"
 )
@@ -19,7 +20,7 @@ func Example() {
 			},
 			Group:            "web",
 			Naming:           naming.Convention{App: "demo", Env: "dev", Owner: "me"},
-			Capacity:         service.CapacityFargate,
+			Capacity:         cluster.CapacityFargate,
 			Cluster:          service.Cluster{Name: pulumi.String("demo-dev-cluster"), ARN: pulumi.String("arn:aws:ecs:us-east-2:123456789012:cluster/demo-dev-cluster"), CapacityProvider: "FARGATE"},
 			SubnetIDs:        pulumi.StringArray{pulumi.String("subnet-0a"), pulumi.String("subnet-0b")},
 			SecurityGroupIDs: pulumi.StringArray{pulumi.String("sg-0web")},

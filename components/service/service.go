@@ -16,6 +16,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/strata-iac/strata/components/app"
+	"github.com/strata-iac/strata/components/cluster"
 	"github.com/strata-iac/strata/components/field"
 	"github.com/strata-iac/strata/components/filesystem"
 	"github.com/strata-iac/strata/components/logs"
@@ -24,52 +25,45 @@ import (
 	"github.com/strata-iac/strata/components/role"
 )
 
-// Capacities a service can run on; the cluster component offers them.
-const (
-	CapacityFargate     = "fargate"
-	CapacityFargateSpot = "fargateSpot"
-	CapacityEC2         = "ec2"
-)
-
-// Args configures a Service. The JSON names are the keys of a system's service config object.
+// Args configures a Service.
 type Args struct {
 	// LogRetentionDays keeps the containers' logs this long. Default 30; one of logs.RetentionDays.
-	LogRetentionDays int `json:"logRetentionDays"`
+	LogRetentionDays int
 	// Exec turns on ECS Exec: shell access to running containers through SSM, logged by CloudTrail.
 	// Default false.
-	Exec bool `json:"exec"`
+	Exec bool
 	// HealthCheckGraceSeconds lets new tasks start before load balancer health checks count.
 	// Default 60 (0–3600).
-	HealthCheckGraceSeconds int `json:"healthCheckGraceSeconds"`
+	HealthCheckGraceSeconds int
 
-	// App is what runs; CheckApp must accept it.
-	App app.Spec `json:"-"`
+	// App is what runs; CheckApp must accept it. Its defaults apply.
+	App app.Spec
 	// Group names the service within its app, e.g. "app" or "mariadb": <app>-<env>-<group>.
-	Group string `json:"-"`
+	Group string
 	// Naming names and tags the resources.
-	Naming naming.Convention `json:"-"`
-	// Capacity is CapacityFargate, CapacityFargateSpot or CapacityEC2; it decides the size rules and
-	// the launch compatibility of the task definition.
-	Capacity string `json:"-"`
+	Naming naming.Convention
+	// Capacity is cluster.CapacityFargate, cluster.CapacityFargateSpot or cluster.CapacityEC2; it
+	// decides the size rules and the launch compatibility of the task definition.
+	Capacity string
 	// Cluster the service runs on.
-	Cluster Cluster `json:"-"`
+	Cluster Cluster
 	// SubnetIDs are the private subnets of the tasks; SecurityGroupIDs their security groups.
-	SubnetIDs        pulumi.StringArray `json:"-"`
-	SecurityGroupIDs pulumi.StringArray `json:"-"`
+	SubnetIDs        pulumi.StringArray
+	SecurityGroupIDs pulumi.StringArray
 	// Volumes are the EFS access points the app may mount, by volume name.
-	Volumes map[string]Volume `json:"-"`
+	Volumes map[string]Volume
 	// Databases are the databases the app's secrets and databaseEnv may reference, by name.
-	Databases map[string]Database `json:"-"`
+	Databases map[string]Database
 	// Attach are customer managed policies for the task role (what the app itself may touch), by a
 	// stable name.
-	Attach map[string]pulumi.StringInput `json:"-"`
+	Attach map[string]pulumi.StringInput
 	// TargetGroupARN registers the endpoint container with a load balancer's target group.
-	TargetGroupARN pulumi.StringInput `json:"-"`
+	TargetGroupARN pulumi.StringInput
 	// Publish makes container ports reachable by name through Service Connect.
-	Publish []Alias `json:"-"`
+	Publish []Alias
 	// Singleton keeps exactly one task: a deployment stops the old task before starting the new,
 	// so two copies never share state (e.g. a database's files on EFS).
-	Singleton bool `json:"-"`
+	Singleton bool
 }
 
 // Cluster is what a service needs of its cluster.
@@ -121,19 +115,22 @@ type Service struct {
 	TaskRoleARN       pulumi.StringOutput
 }
 
-func (a *Args) applyDefaults() {
+// WithDefaults returns a copy of a with the documented defaults filled in, the app's included.
+func (a Args) WithDefaults() Args {
 	if a.LogRetentionDays == 0 {
 		a.LogRetentionDays = 30
 	}
 	if a.HealthCheckGraceSeconds == 0 {
 		a.HealthCheckGraceSeconds = 60
 	}
+	a.App = a.App.WithDefaults()
+	return a
 }
 
-// Validate applies the defaults, then reports every problem with the fields that come from config;
-// paths are their JSON names. New checks the rest (CheckApp, inputs) as well.
-func (a *Args) Validate() error {
-	a.applyDefaults()
+// Validate reports every problem with the settings, with their defaults; paths are the settings'
+// names in lowerCamelCase. New checks the rest (CheckApp, inputs) as well.
+func (a Args) Validate() error {
+	a = a.WithDefaults()
 	var errs field.Errors
 	errs.Check("logRetentionDays", logs.CheckRetention(a.LogRetentionDays))
 	errs.Range("healthCheckGraceSeconds", a.HealthCheckGraceSeconds, 0, 3600, "seconds")
@@ -143,10 +140,10 @@ func (a *Args) Validate() error {
 // CheckApp validates spec for a service on capacity with the offered volumes and databases: the
 // platform-neutral rules, then ECS's own (Fargate's sizes). Paths are the spec's. An unknown
 // capacity is the cluster's problem to report, not the app's.
-func CheckApp(spec *app.Spec, capacity string, offer app.Offer) error {
+func CheckApp(spec app.Spec, capacity string, offer app.Offer) error {
 	var errs field.Errors
 	errs.Merge("", spec.Validate(offer))
-	if capacity == CapacityFargate || capacity == CapacityFargateSpot {
+	if capacity == cluster.CapacityFargate || capacity == cluster.CapacityFargateSpot {
 		if spec.CPU == 0 || spec.MemoryMiB == 0 {
 			errs.Add("cpu", "Fargate needs the app's size: set cpu and memoryMiB, e.g. 256 and 1024")
 		} else if err := FargateSize(spec.CPU, spec.MemoryMiB); err != nil {
@@ -158,8 +155,7 @@ func CheckApp(spec *app.Spec, capacity string, offer app.Offer) error {
 
 // New creates a Service.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Service, error) {
-	a := *args
-	a.App.Containers = slices.Clone(args.App.Containers)
+	a := args.WithDefaults()
 	if err := a.check(); err != nil {
 		return nil, fmt.Errorf("service %s: %w", name, err)
 	}
@@ -222,7 +218,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}).(pulumi.StringOutput)
 
 	compatibility := "FARGATE"
-	if a.Capacity == CapacityEC2 {
+	if a.Capacity == cluster.CapacityEC2 {
 		compatibility = "EC2"
 	}
 	taskDef, err := ecs.NewTaskDefinition(ctx, name, &ecs.TaskDefinitionArgs{
@@ -346,12 +342,12 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 }
 
 // check runs every validation New needs.
-func (a *Args) check() error {
+func (a Args) check() error {
 	var errs field.Errors
 	errs.Merge("naming", a.Naming.Validate())
 	errs.Merge("", a.Validate())
-	errs.OneOf("capacity", a.Capacity, CapacityFargate, CapacityFargateSpot, CapacityEC2)
-	errs.Merge("app", CheckApp(&a.App, a.Capacity, app.Offer{
+	errs.OneOf("capacity", a.Capacity, cluster.CapacityFargate, cluster.CapacityFargateSpot, cluster.CapacityEC2)
+	errs.Merge("app", CheckApp(a.App, a.Capacity, app.Offer{
 		Volumes:   slices.Sorted(maps.Keys(a.Volumes)),
 		Databases: slices.Sorted(maps.Keys(a.Databases)),
 	}))
@@ -412,7 +408,7 @@ func lookupEnv(ctx *pulumi.Context) (env, error) {
 
 // executionPolicy grants exactly what ECS needs to start the containers: their private images,
 // their log streams, the secrets and parameters they reference, and their env files.
-func (a *Args) executionPolicy(e env, logGroupARN pulumi.StringOutput) pulumi.StringOutput {
+func (a Args) executionPolicy(e env, logGroupARN pulumi.StringOutput) pulumi.StringOutput {
 	var repos, secrets, params, objects, buckets []string
 	for _, c := range a.App.Containers {
 		if r, ok := app.ECR(c.Image); ok {
@@ -470,7 +466,7 @@ func (a *Args) executionPolicy(e env, logGroupARN pulumi.StringOutput) pulumi.St
 
 // taskPolicy grants the app its EFS access points (only through the access point, writing only
 // where a mount is writable) and ECS Exec's channels; nil when the app needs neither.
-func (a *Args) taskPolicy() pulumi.StringInput {
+func (a Args) taskPolicy() pulumi.StringInput {
 	names := a.mountedVolumes()
 	if len(names) == 0 && !a.Exec {
 		return nil
@@ -496,7 +492,7 @@ func (a *Args) taskPolicy() pulumi.StringInput {
 }
 
 // mountedVolumes lists, sorted, the volumes some container mounts.
-func (a *Args) mountedVolumes() []string {
+func (a Args) mountedVolumes() []string {
 	var out []string
 	for _, c := range a.App.Containers {
 		for _, m := range c.Mounts {
@@ -506,7 +502,7 @@ func (a *Args) mountedVolumes() []string {
 	return unique(out)
 }
 
-func (a *Args) writes(volume string) bool {
+func (a Args) writes(volume string) bool {
 	for _, c := range a.App.Containers {
 		for _, m := range c.Mounts {
 			if m.Volume == volume && !m.ReadOnly {
@@ -517,7 +513,7 @@ func (a *Args) writes(volume string) bool {
 	return false
 }
 
-func (a *Args) usesDatabase(name string) bool {
+func (a Args) usesDatabase(name string) bool {
 	for _, c := range a.App.Containers {
 		for _, s := range c.Secrets {
 			if s.Database == name {
@@ -528,7 +524,7 @@ func (a *Args) usesDatabase(name string) bool {
 	return false
 }
 
-func (a *Args) volumes() ecs.TaskDefinitionVolumeArray {
+func (a Args) volumes() ecs.TaskDefinitionVolumeArray {
 	var out ecs.TaskDefinitionVolumeArray
 	for _, k := range a.mountedVolumes() {
 		v := a.Volumes[k]
@@ -618,7 +614,7 @@ type logConfiguration struct {
 }
 
 // containerDefinitions renders the app's containers for ECS.
-func (a *Args) containerDefinitions(e env, logGroup string, databases map[string]any) (string, error) {
+func (a Args) containerDefinitions(e env, logGroup string, databases map[string]any) (string, error) {
 	defs := make([]containerDefinition, 0, len(a.App.Containers))
 	for _, c := range a.App.Containers {
 		d := containerDefinition{

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/strata-iac/strata/components/app"
+	"github.com/strata-iac/strata/components/cluster"
 	"github.com/strata-iac/strata/components/naming"
 	"github.com/strata-iac/strata/components/service"
 	"github.com/strata-iac/strata/internal/mock"
@@ -55,7 +56,7 @@ func spec() app.Spec {
 
 func args() service.Args {
 	return service.Args{
-		App: spec(), Group: "app", Naming: conv, Capacity: service.CapacityFargate, Exec: true,
+		App: spec(), Group: "app", Naming: conv, Capacity: cluster.CapacityFargate, Exec: true,
 		Cluster: service.Cluster{Name: pulumi.String("lookup-test-cluster"), ARN: pulumi.String("arn:aws:ecs:us-east-1:123456789012:cluster/lookup-test-cluster"),
 			CapacityProvider: "FARGATE", NamespaceARN: pulumi.String("arn:aws:servicediscovery:us-east-1:123456789012:namespace/ns-1")},
 		SubnetIDs:        pulumi.StringArray{pulumi.String("subnet-a"), pulumi.String("subnet-b")},
@@ -267,7 +268,7 @@ func TestAutoscaling(t *testing.T) {
 
 func TestSingletonOnEC2(t *testing.T) {
 	a := args()
-	a.Capacity, a.Cluster.CapacityProvider, a.Singleton = service.CapacityEC2, "lookup-test-ec2", true
+	a.Capacity, a.Cluster.CapacityProvider, a.Singleton = cluster.CapacityEC2, "lookup-test-ec2", true
 	a.App.CPU, a.App.MemoryMiB = 0, 0
 	a.TargetGroupARN, a.Publish, a.Cluster.NamespaceARN = nil, nil, nil
 	res := deploy(t, a)

@@ -9,49 +9,21 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/strata-iac/strata/components/base"
 	"github.com/strata-iac/strata/components/field"
-	"github.com/strata-iac/strata/components/naming"
-	"github.com/strata-iac/strata/components/network"
+	"github.com/strata-iac/strata/systems"
 )
 
 // Namespace is the config namespace of the strata project.
-const Namespace = "strata"
+const Namespace = systems.Namespace
 
 // Config is a stack's whole configuration.
 type Config struct {
-	Stage Stage
-	// Base is Cloud Kotta's base layer (strata:base); nil leaves it out of the stack.
-	Base *base.Args
-	// Lookup is the QA authority lookup (strata:lookup); nil leaves it out.
-	Lookup *Lookup
-	// Epimetheus is Epimetheus (strata:epimetheus); nil leaves it out.
-	Epimetheus *Epimetheus
-	// Network is the environment's network (strata:network), a new VPC or an existing one, shared
-	// by the systems that run in a VPC; nil leaves it out of the stack.
-	Network *network.Args
-}
-
-// Stage holds the settings every system of a stack shares.
-type Stage struct {
-	// Env names the environment in names and tags (strata:env); it defaults to the stack name.
-	Env string
-	// Owner is written to every resource's Owner tag (strata:owner, required).
-	Owner string
-	// Protect guards stateful resources (strata:protect): Pulumi protect, deletion protection and
-	// no force-destroy. Production sets it; nothing infers it from the stack name.
-	Protect bool
-	// Tags are extra tags for every resource (strata:tags).
-	Tags map[string]string
-}
-
-// Naming returns the naming convention of app in this stage.
-func (s Stage) Naming(app string) naming.Convention {
-	return naming.Convention{App: app, Env: s.Env, Owner: s.Owner, Extra: s.Tags}
+	Stage systems.Stage
+	Systems
 }
 
 // Key returns the full config key of name, e.g. "strata:base".
-func Key(name string) string { return Namespace + ":" + name }
+func Key(name string) string { return systems.Key(name) }
 
 // Primitive keys, which Pulumi.yaml declares with their types and defaults.
 const (
@@ -60,16 +32,6 @@ const (
 	keyProtect = "protect"
 	keyTags    = "tags"
 )
-
-// sections maps each structured key to the pointer its object decodes into.
-func (c *Config) sections() map[string]any {
-	return map[string]any{
-		"base":       &c.Base,
-		"epimetheus": &c.Epimetheus,
-		"lookup":     &c.Lookup,
-		"network":    &c.Network,
-	}
-}
 
 // Names lists every key strata reads, without the namespace.
 func Names() []string {
@@ -117,7 +79,7 @@ func Parse(stack string, values map[string]string) (*Config, error) {
 		}
 	}
 
-	c := &Config{Stage: Stage{Env: values[keyEnv], Owner: values[keyOwner]}}
+	c := &Config{Stage: systems.Stage{Stack: stack, Env: values[keyEnv], Owner: values[keyOwner]}}
 	envDefaulted := c.Stage.Env == ""
 	if envDefaulted {
 		c.Stage.Env = stack

@@ -16,8 +16,8 @@ func TestParseStage(t *testing.T) {
 	if c.Stage.Env != "production" || c.Stage.Owner != "ops" || !c.Stage.Protect || c.Stage.Tags["CostCenter"] != "42" {
 		t.Errorf("got stage %+v", c.Stage)
 	}
-	if c.Base == nil || c.Base.JobsBucket != "kotta-prod-jobs" {
-		t.Errorf("got base %+v", c.Base)
+	if c.Kotta.Base == nil || c.Kotta.Base.JobsBucket != "kotta-prod-jobs" {
+		t.Errorf("got base %+v", c.Kotta.Base)
 	}
 	n := c.Stage.Naming("kotta")
 	if n.App != "kotta" || n.Env != "production" || n.Owner != "ops" || n.Extra["CostCenter"] != "42" {
@@ -33,7 +33,7 @@ func TestParseEnvOverridesStack(t *testing.T) {
 	if c.Stage.Env != "prod" || c.Stage.Protect {
 		t.Errorf("got %+v, want env prod, unprotected", c.Stage)
 	}
-	if c.Base != nil {
+	if c.Kotta.Base != nil {
 		t.Error("strata:base was not set: the base layer must stay off")
 	}
 }
@@ -80,7 +80,7 @@ func TestParseKeepsWhatDecoded(t *testing.T) {
 	if err == nil {
 		t.Fatal("got no error")
 	}
-	if c.Base == nil || c.Base.JobsBucket != "abc" {
-		t.Errorf("got base %+v: what decoded must be returned for its own checks", c.Base)
+	if c.Kotta.Base == nil || c.Kotta.Base.JobsBucket != "abc" {
+		t.Errorf("got base %+v: what decoded must be returned for its own checks", c.Kotta.Base)
 	}
 }

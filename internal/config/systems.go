@@ -1,57 +1,31 @@
 package config
 
 import (
-	"github.com/strata-iac/strata/components/app"
-	"github.com/strata-iac/strata/components/cluster"
-	"github.com/strata-iac/strata/components/database"
-	"github.com/strata-iac/strata/components/filesystem"
-	"github.com/strata-iac/strata/components/lightsail"
-	"github.com/strata-iac/strata/components/loadbalancer"
-	"github.com/strata-iac/strata/components/service"
+	"github.com/strata-iac/strata/systems/environment"
+	"github.com/strata-iac/strata/systems/epimetheus"
+	"github.com/strata-iac/strata/systems/kotta"
+	"github.com/strata-iac/strata/systems/lookup"
 )
 
-// Lookup configures the QA authority lookup (strata:lookup, SYSTEMS.md §2). Its containers and
-// wiring are defined by stacks/lookup.go; the stage chooses images, sizes, capacity and where
-// MariaDB runs.
-type Lookup struct {
-	// EnvBucket is the globally unique name of the private bucket holding the env file (and the
-	// authority files the optional refresh copies). Required.
-	EnvBucket string `json:"envBucket"`
-	// EnvFile is the key of the env file both containers load. Default "lookup.env".
-	EnvFile string `json:"envFile"`
-	// Database is where MariaDB runs: "rds" (default, an RDS instance) or "container" (exactly one
-	// ECS task, its data on the file system's database access point).
-	Database string `json:"database"`
-	// RDS configures the RDS instance when Database is "rds"; engine mariadb.
-	RDS *database.Args `json:"rds"`
-	// MariaDB adjusts the MariaDB container (qa-mariadb) when Database is "container".
-	MariaDB *app.Overrides `json:"mariadb"`
-	// App adjusts the lookup app (container qa-server-app); its image is required.
-	App app.Overrides `json:"app"`
-	// FileSystem tunes the EFS file system; the access points come from the stack unless given.
-	FileSystem filesystem.Args `json:"fileSystem"`
-	// Cluster chooses the ECS capacity.
-	Cluster cluster.Args `json:"cluster"`
-	// Service tunes the ECS services (logs, exec).
-	Service service.Args `json:"service"`
-	// LoadBalancer puts HTTPS in front of the app.
-	LoadBalancer loadbalancer.Args `json:"loadBalancer"`
+// Systems is the structured part of a stack's config: each system's Config, decoded from its keys.
+type Systems struct {
+	// Environment is strata:network and strata:front.
+	Environment environment.Config
+	// Kotta is Cloud Kotta: strata:base.
+	Kotta kotta.Config
+	// Lookup is the QA authority lookup (strata:lookup); nil leaves it out.
+	Lookup *lookup.Config
+	// Epimetheus is Epimetheus (strata:epimetheus); nil leaves it out.
+	Epimetheus *epimetheus.Config
 }
 
-// Epimetheus configures Epimetheus (strata:epimetheus, SYSTEMS.md §3). Its two containers and
-// their wiring are defined by stacks/epimetheus.go; the stage chooses the platform.
-type Epimetheus struct {
-	// Platform is "fargate" (default: ECS, RDS PostgreSQL, an HTTPS load balancer) or "lightsail"
-	// (a Lightsail container service and database).
-	Platform string `json:"platform"`
-	// App adjusts the app (containers epimetheus-frontend and epimetheus-backend); images are required.
-	App app.Overrides `json:"app"`
-	// Database configures the RDS PostgreSQL instance (fargate).
-	Database *database.Args `json:"database"`
-	// Cluster, Service and LoadBalancer configure ECS (fargate).
-	Cluster      *cluster.Args      `json:"cluster"`
-	Service      *service.Args      `json:"service"`
-	LoadBalancer *loadbalancer.Args `json:"loadBalancer"`
-	// Lightsail configures the container service and its database (lightsail).
-	Lightsail *lightsail.Args `json:"lightsail"`
+// sections maps each structured key to the pointer its object decodes into.
+func (s *Systems) sections() map[string]any {
+	return map[string]any{
+		environment.KeyNetwork: &s.Environment.Network,
+		environment.KeyFront:   &s.Environment.Front,
+		kotta.KeyBase:          &s.Kotta.Base,
+		lookup.Key:             &s.Lookup,
+		epimetheus.Key:         &s.Epimetheus,
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 )
 
 // Account and default region that mocked ids and ARNs use.
@@ -36,9 +37,12 @@ type Resource struct {
 	RetainOnDelete bool
 	IgnoreChanges  []string
 	Dependencies   []string
-	Inputs         resource.PropertyMap
-	Outputs        resource.PropertyMap
-	ID             string
+	// Aliases are the URNs the resource was known by before, as the engine would compute them from
+	// its alias specifications (aliases that a parent's aliases imply are not included).
+	Aliases []string
+	Inputs  resource.PropertyMap
+	Outputs resource.PropertyMap
+	ID      string
 }
 
 // Invoke is one provider function call the monitor answered.
@@ -74,6 +78,9 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 		r.IgnoreChanges = rpc.GetIgnoreChanges()
 		r.Dependencies = rpc.GetDependencies()
 		r.Parent = rpc.GetParent()
+		for _, a := range rpc.GetAliases() {
+			r.Aliases = append(r.Aliases, m.aliasURN(r, a))
+		}
 	}
 	parentType := tokens.Type("")
 	if p := resource.URN(r.Parent); p != "" {
@@ -91,6 +98,39 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 	defer m.mu.Unlock()
 	m.resources = append(m.resources, r)
 	return r.ID, r.Outputs, nil
+}
+
+// aliasURN resolves an alias of r: a URN as given, or a specification whose unset parts are r's
+// own (same name, type, stack, project and parent unless it says otherwise).
+func (m *Monitor) aliasURN(r *Resource, a *pulumirpc.Alias) string {
+	if urn := a.GetUrn(); urn != "" {
+		return urn
+	}
+	spec := a.GetSpec()
+	name, typ, stack, project := spec.GetName(), spec.GetType(), spec.GetStack(), spec.GetProject()
+	if name == "" {
+		name = r.Name
+	}
+	if typ == "" {
+		typ = r.Type
+	}
+	if stack == "" {
+		stack = m.stack
+	}
+	if project == "" {
+		project = m.project
+	}
+	parentType := tokens.Type("")
+	switch {
+	case spec.GetNoParent():
+	case spec.GetParentUrn() != "":
+		if p := resource.URN(spec.GetParentUrn()); p.QualifiedType() != resource.RootStackType {
+			parentType = p.QualifiedType()
+		}
+	case r.Parent != "":
+		parentType = resource.URN(r.Parent).QualifiedType()
+	}
+	return string(resource.NewURN(tokens.QName(stack), tokens.PackageName(project), parentType, tokens.Type(typ), name))
 }
 
 // Call implements pulumi.MockResourceMonitor by answering the provider functions strata uses.
