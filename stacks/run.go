@@ -11,6 +11,7 @@ import (
 	"github.com/strata-iac/strata/components/field"
 	"github.com/strata-iac/strata/components/loadbalancer"
 	"github.com/strata-iac/strata/internal/config"
+	"github.com/strata-iac/strata/systems/aot"
 	"github.com/strata-iac/strata/systems/environment"
 	"github.com/strata-iac/strata/systems/epimetheus"
 	"github.com/strata-iac/strata/systems/kotta"
@@ -23,6 +24,7 @@ type plans struct {
 	kotta       kotta.Plan
 	lookup      *lookup.Plan
 	epimetheus  *epimetheus.Plan
+	aot         *aot.Plan
 }
 
 // Run loads the stack's config, plans every configured system and reports every problem, one per
@@ -43,6 +45,8 @@ func Run(ctx *pulumi.Context) error {
 			"publicSubnetIds":   net.PublicSubnetIDs,
 			"privateSubnetIds":  net.PrivateSubnetIDs,
 			"availabilityZones": pulumi.ToStringArray(net.AvailabilityZones),
+			"cidrBlock":         net.CIDRBlock,
+			"natPublicIps":      net.NATPublicIPs,
 		})
 	}
 	var sites []loadbalancer.Site
@@ -84,6 +88,13 @@ func Run(ctx *pulumi.Context) error {
 			// Apart, so that the rest of the map stays readable: a secret inside makes all of it secret.
 			ctx.Export("epimetheusDatabasePassword", e.DatabasePassword)
 		}
+	}
+	if p.aot != nil {
+		a, err := aot.New(ctx, aot.App, *p.aot, aot.Deps{Network: net})
+		if err != nil {
+			return err
+		}
+		ctx.Export("aot", a.Outputs)
 	}
 	return nil
 }
@@ -127,6 +138,11 @@ func plan(ctx *pulumi.Context) (plans, error) {
 		e, err := cfg.Epimetheus.Plan(st)
 		add(err)
 		p.epimetheus = &e
+	}
+	if cfg.Aot != nil {
+		a, err := cfg.Aot.Plan(st, aot.SiteOf(ctx, cfg.Environment.Network))
+		add(err)
+		p.aot = &a
 	}
 	if len(problems) > 0 {
 		noun := "problems"

@@ -5,16 +5,28 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/strata-iac/strata/internal/mock"
 	"github.com/strata-iac/strata/internal/mocktest"
 )
 
 const (
-	netComponent = "strata:network:Network"
-	netVpc       = "awsx:ec2:Vpc"
-	netEndpoint  = "aws:ec2/vpcEndpoint:VpcEndpoint"
-	netLogGroup  = "aws:cloudwatch/logGroup:LogGroup"
-	netFlowLog   = "aws:ec2/flowLog:FlowLog"
-	netRole      = "aws:iam/role:Role"
+	netComponent  = "strata:network:Network"
+	netVpc        = "aws:ec2/vpc:Vpc"
+	netIGW        = "aws:ec2/internetGateway:InternetGateway"
+	netSubnet     = "aws:ec2/subnet:Subnet"
+	netRouteTable = "aws:ec2/routeTable:RouteTable"
+	netRoute      = "aws:ec2/route:Route"
+	netAssoc      = "aws:ec2/routeTableAssociation:RouteTableAssociation"
+	netEip        = "aws:ec2/eip:Eip"
+	netNat        = "aws:ec2/natGateway:NatGateway"
+	netEndpoint   = "aws:ec2/vpcEndpoint:VpcEndpoint"
+	netDefaultSG  = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+	netLogGroup   = "aws:cloudwatch/logGroup:LogGroup"
+	netFlowLog    = "aws:ec2/flowLog:FlowLog"
+	netRole       = "aws:iam/role:Role"
 )
 
 // netList converts a recorded input or resolved output list to strings.
@@ -30,72 +42,104 @@ func netList(v any) []string {
 	return out
 }
 
+// The shipped stages' networks: staging two zones with one NAT gateway, production three zones with
+// one NAT gateway each; every resource named by its zone's letter, the subnets by the layout.
 func TestStagesNetwork(t *testing.T) {
 	tests := []struct {
-		stage, cidr, nat string
-		zones            []string
-		public, private  []string
+		stage, cidr     string
+		letters         []string
+		nats            []string // zones hosting a NAT gateway
+		egress          map[string]string
+		public, private []string
 	}{
-		{"staging", "10.20.0.0/16", "Single", []string{"us-east-2a", "us-east-2b"},
+		{"staging", "10.20.0.0/16", []string{"a", "b"}, []string{"a"}, map[string]string{"a": "a", "b": "a"},
 			[]string{"10.20.0.0/20", "10.20.16.0/20"}, []string{"10.20.128.0/20", "10.20.144.0/20"}},
-		{"production", "10.30.0.0/16", "OnePerAz", []string{"us-east-2a", "us-east-2b", "us-east-2c"},
+		{"production", "10.30.0.0/16", []string{"a", "b", "c"}, []string{"a", "b", "c"}, map[string]string{"a": "a", "b": "b", "c": "c"},
 			[]string{"10.30.0.0/20", "10.30.16.0/20", "10.30.32.0/20"}, []string{"10.30.128.0/20", "10.30.144.0/20", "10.30.160.0/20"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.stage, func(t *testing.T) {
 			res := runStage(t, tc.stage)
-			c := mocktest.Named(t, res, netComponent, "network")
-			mocktest.Eq(t, "network parent", c.Parent, "")
-			vpc := mocktest.Named(t, res, netVpc, "network-vpc")
-			mocktest.Eq(t, "vpc parent", vpc.Parent, c.URN)
-			mocktest.Eq(t, "cidr", vpc.In("cidrBlock"), tc.cidr)
-			mocktest.EqualLists(t, "zones", netList(vpc.In("availabilityZoneNames")), tc.zones)
-			mocktest.Eq(t, "nat strategy", vpc.In("natGateways.strategy"), tc.nat)
-			mocktest.Eq(t, "subnet strategy", vpc.In("subnetStrategy"), "Auto")
-			mocktest.Eq(t, "subnet specs", len(netList(vpc.In("subnetSpecs"))), 2)
-			for i, spec := range []struct {
-				typ, group string
-				cidrs      []string
-			}{{"Public", "public", tc.public}, {"Private", "private", tc.private}} {
-				p := fmt.Sprintf("subnetSpecs[%d].", i)
-				mocktest.Eq(t, p+"type", vpc.In(p+"type"), spec.typ)
-				mocktest.EqualLists(t, p+"cidrBlocks", netList(vpc.In(p+"cidrBlocks")), spec.cidrs)
-				mocktest.Eq(t, p+"tags.Name", vpc.In(p+"tags.Name"), "strata-"+tc.stage+"-"+spec.group)
-				mocktest.Eq(t, p+"tags.Group", vpc.In(p+"tags.Group"), spec.group)
-				mocktest.Eq(t, p+"tags.Env", vpc.In(p+"tags.Env"), tc.stage)
-				mocktest.Eq(t, p+"tags.CostCenter", vpc.In(p+"tags.CostCenter"), "rp-1042")
+			get := func(typ, name string) *mock.Resource {
+				t.Helper()
+				r := res.Get(typ, name)
+				require.NotNil(t, r, "no %s %s", typ, name)
+				return r
 			}
+			c := get(netComponent, "network")
+			assert.Equal(t, "", c.Parent)
+			vpc := get(netVpc, "network-vpc")
+			assert.Equal(t, tc.cidr, vpc.In("cidrBlock"))
+			assert.Equal(t, true, vpc.In("enableDnsHostnames"))
+			assert.Equal(t, true, vpc.In("enableDnsSupport"))
 			for k, want := range map[string]string{
 				"Name": "strata-" + tc.stage + "-network", "App": "strata", "Env": tc.stage, "Group": "network",
 				"Owner": "research-platform", "CostCenter": "rp-1042", "Project": "strata",
 			} {
-				mocktest.Eq(t, "vpc tag "+k, vpc.In("tags."+k), want)
+				assert.Equal(t, want, vpc.In("tags."+k), "vpc tag %s", k)
 			}
+			igw := get(netIGW, "network-igw")
+			assert.Equal(t, vpc.ID, igw.In("vpcId"))
+			publicRT := get(netRouteTable, "network-public-rt")
+			publicRoute := get(netRoute, "network-public-route")
+			assert.Equal(t, publicRT.ID, publicRoute.In("routeTableId"))
+			assert.Equal(t, igw.ID, publicRoute.In("gatewayId"))
+			assert.Equal(t, "0.0.0.0/0", publicRoute.In("destinationCidrBlock"))
 
-			private := netList(vpc.Out("privateSubnetIds"))
-			for _, svc := range []string{"s3", "dynamodb"} {
-				e := mocktest.Named(t, res, netEndpoint, "network-"+svc)
-				mocktest.Eq(t, svc+" service", e.In("serviceName"), "com.amazonaws.us-east-2."+svc)
-				mocktest.Eq(t, svc+" type", e.In("vpcEndpointType"), "Gateway")
-				mocktest.Eq(t, svc+" vpc", e.In("vpcId"), vpc.Out("vpcId"))
-				mocktest.Eq(t, svc+" route tables", len(netList(e.In("routeTableIds"))), len(tc.zones))
-			}
-			var looked []string
-			for _, inv := range res.Invokes() {
-				if inv.Token == "aws:ec2/getRouteTable:getRouteTable" {
-					looked = append(looked, fmt.Sprint(inv.Args.Mappable()["subnetId"]))
+			var zones, public, private, tables []string
+			for i, l := range tc.letters {
+				zone := "us-east-2" + l
+				zones = append(zones, zone)
+				pub, priv := get(netSubnet, "network-public-"+l), get(netSubnet, "network-private-"+l)
+				for _, s := range []struct {
+					r          *mock.Resource
+					cidr, tier string
+				}{{pub, tc.public[i], "public"}, {priv, tc.private[i], "private"}} {
+					assert.Equal(t, c.URN, s.r.Parent, s.r.Name)
+					assert.Equal(t, vpc.ID, s.r.In("vpcId"), s.r.Name)
+					assert.Equal(t, zone, s.r.In("availabilityZone"), s.r.Name)
+					assert.Equal(t, s.cidr, s.r.In("cidrBlock"), s.r.Name)
+					assert.Equal(t, false, s.r.In("mapPublicIpOnLaunch"), s.r.Name)
+					assert.Equal(t, "strata-"+tc.stage+"-"+s.tier+"-"+l, s.r.In("tags.Name"), s.r.Name)
+					assert.Equal(t, s.tier+"-"+l, s.r.In("tags.Group"), s.r.Name)
+					assert.Equal(t, "rp-1042", s.r.In("tags.CostCenter"), s.r.Name)
 				}
+				assert.Equal(t, publicRT.ID, get(netAssoc, "network-public-assoc-"+l).In("routeTableId"))
+				rt := get(netRouteTable, "network-private-rt-"+l)
+				assoc := get(netAssoc, "network-private-assoc-"+l)
+				assert.Equal(t, priv.ID, assoc.In("subnetId"))
+				assert.Equal(t, rt.ID, assoc.In("routeTableId"))
+				route := get(netRoute, "network-private-route-"+l)
+				assert.Equal(t, rt.ID, route.In("routeTableId"))
+				assert.Equal(t, get(netNat, "network-nat-"+tc.egress[l]).ID, route.In("natGatewayId"), "zone %s egress", l)
+				public, private, tables = append(public, pub.ID), append(private, priv.ID), append(tables, rt.ID)
 			}
-			mocktest.EqualLists(t, "route tables of", slices.Sorted(slices.Values(looked)), slices.Sorted(slices.Values(private)))
+			for _, l := range tc.nats {
+				nat, eip := get(netNat, "network-nat-"+l), get(netEip, "network-eip-"+l)
+				assert.Equal(t, get(netSubnet, "network-public-"+l).ID, nat.In("subnetId"))
+				assert.Equal(t, eip.Out("allocationId"), nat.In("allocationId"))
+				assert.Equal(t, eip.Out("publicIp"), nat.Out("publicIp"))
+			}
+			assert.Len(t, res.ByType(netNat), len(tc.nats), "NAT gateways")
+			assert.Len(t, res.ByType(netEip), len(tc.nats), "Elastic IPs")
+			assert.Len(t, res.ByType(netSubnet), 2*len(tc.letters), "subnets")
+			assert.Len(t, res.ByType(netRouteTable), 1+len(tc.letters), "route tables")
+
+			for _, svc := range []string{"s3", "dynamodb"} {
+				e := get(netEndpoint, "network-"+svc)
+				assert.Equal(t, "com.amazonaws.us-east-2."+svc, e.In("serviceName"))
+				assert.Equal(t, "Gateway", e.In("vpcEndpointType"))
+				assert.Equal(t, vpc.ID, e.In("vpcId"))
+				assert.Equal(t, tables, netList(e.In("routeTableIds")), "%s: the private route tables", svc)
+			}
+			assert.Equal(t, vpc.ID, get(netDefaultSG, "network-default").In("vpcId"))
 
 			out, ok := res.Outputs["network"].(map[string]any)
-			if !ok {
-				t.Fatalf("got outputs %v, want a network map", res.Outputs)
-			}
-			mocktest.Eq(t, "output vpcId", out["vpcId"], vpc.Out("vpcId"))
-			mocktest.EqualLists(t, "output privateSubnetIds", netList(out["privateSubnetIds"]), private)
-			mocktest.EqualLists(t, "output publicSubnetIds", netList(out["publicSubnetIds"]), netList(vpc.Out("publicSubnetIds")))
-			mocktest.EqualLists(t, "output availabilityZones", netList(out["availabilityZones"]), tc.zones)
+			require.True(t, ok, "got outputs %v, want a network map", res.Outputs)
+			assert.Equal(t, vpc.ID, out["vpcId"])
+			assert.Equal(t, private, netList(out["privateSubnetIds"]))
+			assert.Equal(t, public, netList(out["publicSubnetIds"]))
+			assert.Equal(t, zones, netList(out["availabilityZones"]))
 		})
 	}
 }
@@ -104,38 +148,35 @@ func TestProductionFlowLogs(t *testing.T) {
 	res := runStage(t, "production")
 	vpc := mocktest.Named(t, res, netVpc, "network-vpc")
 	group := mocktest.Named(t, res, netLogGroup, "network-flow-logs")
-	mocktest.Eq(t, "log group name", group.In("name"), "strata-production-flow-logs")
-	mocktest.Eq(t, "retention", group.In("retentionInDays"), 365.0)
+	assert.Equal(t, "strata-production-flow-logs", group.In("name"))
+	assert.Equal(t, 365.0, group.In("retentionInDays"))
 	arn := "arn:aws:logs:us-east-2:123456789012:log-group:strata-production-flow-logs"
 
 	fl := mocktest.Named(t, res, netFlowLog, "network-flow-logs")
-	mocktest.Eq(t, "flow log vpc", fl.In("vpcId"), vpc.Out("vpcId"))
-	mocktest.Eq(t, "traffic type", fl.In("trafficType"), "ALL")
-	mocktest.Eq(t, "destination type", fl.In("logDestinationType"), "cloud-watch-logs")
-	mocktest.Eq(t, "destination", fl.In("logDestination"), arn)
-	mocktest.Eq(t, "role", fl.In("iamRoleArn"), "arn:aws:iam::123456789012:role/strata-production-flow-logs")
+	assert.Equal(t, vpc.ID, fl.In("vpcId"))
+	assert.Equal(t, "ALL", fl.In("trafficType"))
+	assert.Equal(t, "cloud-watch-logs", fl.In("logDestinationType"))
+	assert.Equal(t, arn, fl.In("logDestination"))
+	assert.Equal(t, "arn:aws:iam::123456789012:role/strata-production-flow-logs", fl.In("iamRoleArn"))
 
 	role := mocktest.Named(t, res, netRole, "network-flow-logs")
 	trust := mocktest.Document(t, role, "assumeRolePolicy")
-	if len(trust.Statement) != 1 || fmt.Sprint(trust.Statement[0].Principal) != "map[Service:vpc-flow-logs.amazonaws.com]" {
-		t.Errorf("got trust %+v, want vpc-flow-logs.amazonaws.com alone", trust.Statement)
-	}
+	require.Len(t, trust.Statement, 1)
+	assert.Equal(t, "map[Service:vpc-flow-logs.amazonaws.com]", fmt.Sprint(trust.Statement[0].Principal))
 	var want []string
 	for _, a := range []string{"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"} {
 		want = append(want, a+" "+arn, a+" "+arn+":*")
 	}
 	slices.Sort(want)
 	doc := mocktest.Document(t, mocktest.Named(t, res, typePolicy, "network-flow-logs"), "policy")
-	mocktest.EqualLists(t, "flow log grants", mocktest.Grants(doc), want)
+	assert.Equal(t, want, mocktest.Grants(doc))
 }
 
 func TestStagingHasNoFlowLogs(t *testing.T) {
 	res := runStage(t, "staging")
 	mocktest.Named(t, res, netVpc, "network-vpc")
 	for _, typ := range []string{netLogGroup, netFlowLog, netRole, typePolicy} {
-		if r := res.Get(typ, "network-flow-logs"); r != nil {
-			t.Errorf("got %s %s, want no flow logs in staging", typ, r.Name)
-		}
+		assert.Nil(t, res.Get(typ, "network-flow-logs"), "%s: no flow logs in staging", typ)
 	}
 }
 
@@ -145,23 +186,19 @@ func TestExistingVPCCreatesNothing(t *testing.T) {
 		"vpcId": "vpc-0123456789abcdef0",
 		"privateSubnetIds": ["subnet-01234567", "subnet-0123456789abcdef1"],
 		"publicSubnetIds": ["subnet-89abcdef", "subnet-0123456789abcdef2"]}`})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	c := mocktest.Named(t, res, netComponent, "network")
 	for _, r := range res.Resources() {
-		if r.Parent == c.URN || r.Type == netVpc || r.Type == "aws:ec2/vpcEndpoint:VpcEndpoint" || r.Type == netFlowLog {
+		if r.Parent == c.URN || slices.Contains([]string{netVpc, netSubnet, netRouteTable, netNat, netEndpoint, netFlowLog}, r.Type) {
 			t.Errorf("got %s %s, want nothing created for an existing VPC", r.Type, r.Name)
 		}
 	}
 	out, ok := res.Outputs["network"].(map[string]any)
-	if !ok {
-		t.Fatalf("got outputs %v, want a network map", res.Outputs)
-	}
-	mocktest.Eq(t, "vpcId", out["vpcId"], "vpc-0123456789abcdef0")
-	mocktest.EqualLists(t, "privateSubnetIds", netList(out["privateSubnetIds"]), []string{"subnet-01234567", "subnet-0123456789abcdef1"})
-	mocktest.EqualLists(t, "publicSubnetIds", netList(out["publicSubnetIds"]), []string{"subnet-89abcdef", "subnet-0123456789abcdef2"})
-	mocktest.Eq(t, "availabilityZones", len(netList(out["availabilityZones"])), 0)
+	require.True(t, ok, "got outputs %v, want a network map", res.Outputs)
+	assert.Equal(t, "vpc-0123456789abcdef0", out["vpcId"])
+	assert.Equal(t, []string{"subnet-01234567", "subnet-0123456789abcdef1"}, netList(out["privateSubnetIds"]))
+	assert.Equal(t, []string{"subnet-89abcdef", "subnet-0123456789abcdef2"}, netList(out["publicSubnetIds"]))
+	assert.Empty(t, netList(out["availabilityZones"]))
 	// The rest of the stage is unchanged.
 	mocktest.Named(t, res, typeBase, "kotta")
 }

@@ -22,8 +22,12 @@ const (
 
 var reservedTags = []string{TagName, TagApp, TagEnv, TagGroup, TagOwner}
 
-// AWS accepts at most 50 tags on a resource.
-const maxTags = 50
+// AWS accepts at most 50 tags on a resource. Tag keys may have 128 characters in most services
+// but only 127 in EC2 (Tag.Key in the EC2 API reference), which every system uses.
+const (
+	maxTags   = 50
+	maxTagKey = 127
+)
 
 // Convention names and tags the resources of one app in one environment.
 type Convention struct {
@@ -93,8 +97,8 @@ func (c Convention) Validate() error {
 			}
 		}
 		switch {
-		case k == "" || len(k) > 128:
-			errs.Add(path, "tag keys must be 1 to 128 characters long")
+		case k == "" || len(k) > maxTagKey:
+			errs.Add(path, "tag keys must be 1 to %d characters long", maxTagKey)
 		case strings.HasPrefix(strings.ToLower(k), "aws:"):
 			errs.Add(path, "the aws: prefix is reserved by AWS: choose another key")
 		case !tagRE.MatchString(k):

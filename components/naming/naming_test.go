@@ -39,6 +39,7 @@ func TestConventionValidate(t *testing.T) {
 		{"reserved tag", Convention{App: "a", Env: "b", Owner: "o", Extra: map[string]string{"name": "x"}}, []string{`tags.name: "name" is set by the naming convention`}},
 		{"aws prefix", Convention{App: "a", Env: "b", Owner: "o", Extra: map[string]string{"aws:foo": "x"}}, []string{"tags.aws:foo: the aws: prefix is reserved"}},
 		{"bad value", Convention{App: "a", Env: "b", Owner: "o", Extra: map[string]string{"k": "x;y"}}, []string{`tags.k: "x;y" has characters`}},
+		{"key too long for EC2", Convention{App: "a", Env: "b", Owner: "o", Extra: map[string]string{strings.Repeat("k", 128): "x"}}, []string{"tag keys must be 1 to 127 characters long"}},
 		{"all at once", Convention{App: "A", Env: "", Owner: ""}, []string{"app:", "env:", "owner:"}},
 	}
 	for _, tc := range tests {

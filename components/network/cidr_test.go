@@ -1,6 +1,7 @@
 package network_test
 
 import (
+	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
@@ -96,11 +97,16 @@ func TestSubnetsStableAcrossZoneCountAndOrder(t *testing.T) {
 			_, err := network.New(ctx, "network", &network.Args{CIDR: "10.20.0.0/16", AvailabilityZones: zones, Naming: conv})
 			return err
 		})
-		vpc := mocktest.One(t, res, typeVpc)
-		public, private := strs(vpc.In("subnetSpecs[0].cidrBlocks")), strs(vpc.In("subnetSpecs[1].cidrBlocks"))
 		out := map[string][2]string{}
-		for i, z := range strs(vpc.In("availabilityZoneNames")) {
-			out[z] = [2]string{public[i], private[i]}
+		for _, s := range res.ByType(typeSubnet) {
+			zone, _ := s.In("availabilityZone").(string)
+			cidrs := out[zone]
+			if strings.HasPrefix(s.Name, "network-public-") {
+				cidrs[0] = fmt.Sprint(s.In("cidrBlock"))
+			} else {
+				cidrs[1] = fmt.Sprint(s.In("cidrBlock"))
+			}
+			out[zone] = cidrs
 		}
 		return out
 	}

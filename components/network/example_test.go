@@ -22,6 +22,12 @@ func Example() {
 		}
 		ctx.Export("vpcId", n.VPCID)
 		ctx.Export("privateSubnetIds", n.PrivateSubnetIDs)
+		ctx.Export("natPublicIps", n.NATPublicIPs)
+		// Name per-subnet resources by the subnet's key (its zone), not its position: a zone added
+		// or removed later then renames none of the others.
+		for _, s := range n.PrivateSubnets {
+			ctx.Export("subnet-"+s.Key, s.ID)
+		}
 		return nil
 	})
 }

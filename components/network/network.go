@@ -8,11 +8,11 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
-	awsx "github.com/pulumi/pulumi-awsx/sdk/v2/go/awsx/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/strata-iac/strata/components/field"
@@ -28,12 +28,6 @@ const (
 	NATSingle   = "single"
 	NATOnePerAZ = "onePerAz"
 )
-
-var natStrategies = map[string]awsx.NatGatewayStrategy{
-	NATNone:     awsx.NatGatewayStrategyNone,
-	NATSingle:   awsx.NatGatewayStrategySingle,
-	NATOnePerAZ: awsx.NatGatewayStrategyOnePerAz,
-}
 
 // FlowLogsService is the service principal that delivers VPC flow logs.
 const FlowLogsService = "vpc-flow-logs.amazonaws.com"
@@ -99,16 +93,39 @@ type Network struct {
 	pulumi.ResourceState
 
 	VPCID pulumi.StringOutput
-	// PublicSubnetIDs and PrivateSubnetIDs hold one subnet per zone, in the order of
-	// AvailabilityZones, so components that create one resource per subnet (EFS mount targets)
-	// know the count when the program runs. PublicSubnetIDs is empty for an existing VPC given
-	// without public subnets.
+	// CIDRBlock is the new VPC's IPv4 block; empty for an existing VPC (it is not looked up).
+	CIDRBlock pulumi.StringOutput
+	// PublicSubnets and PrivateSubnets hold one subnet per zone, in the order of AvailabilityZones,
+	// so components that create one resource per subnet (EFS mount targets) know the count when
+	// the program runs, and can name each resource by the subnet's Key rather than its position.
+	// PublicSubnets is empty for an existing VPC given without public subnets.
+	PublicSubnets  []Subnet
+	PrivateSubnets []Subnet
+	// PublicSubnetIDs and PrivateSubnetIDs are the ids of PublicSubnets and PrivateSubnets.
 	PublicSubnetIDs  pulumi.StringArray
 	PrivateSubnetIDs pulumi.StringArray
 	// AvailabilityZones of a new VPC, sorted by letter; empty for an existing VPC.
 	AvailabilityZones []string
+	// PrivateRouteTableIDs are the private subnets' route tables, one per zone in zone order, for
+	// further gateway endpoints or routes; empty for an existing VPC.
+	PrivateRouteTableIDs pulumi.StringArray
+	// NATPublicIPs are the public IPv4 addresses of the NAT gateways, in zone order: the source
+	// addresses of the private subnets' internet traffic (none with NATNone or an existing VPC).
+	NATPublicIPs pulumi.StringArray
 	// FlowLogGroupName is the flow logs' log group, empty when flow logs are off.
 	FlowLogGroupName pulumi.StringOutput
+}
+
+// Subnet is one subnet of the network.
+type Subnet struct {
+	// Key names the subnet for good: its zone (us-east-2a) in a new VPC, its id in an existing one.
+	// Name per-subnet resources by it, so that adding or removing a zone renames none of the others.
+	Key string
+	// Zone is the subnet's availability zone; empty in an existing VPC.
+	Zone string
+	// CIDRBlock is the subnet's IPv4 block; empty in an existing VPC.
+	CIDRBlock string
+	ID        pulumi.StringOutput
 }
 
 var (
@@ -345,22 +362,14 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		}
 		a.Region = region.Name
 	}
-	if err := errors.Join(field.Prefix("naming", a.Naming.Validate()), a.Validate()); err != nil {
+	if err := errors.Join(a.validateNaming(), a.Validate()); err != nil {
 		return nil, fmt.Errorf("network %s: %w", name, err)
 	}
-	var zones, public, private []string
+	var zones []zone
 	if a.VPCID == "" {
 		var err error
-		if zones, err = a.zones(ctx); err != nil {
+		if zones, err = a.layout(ctx); err != nil {
 			return nil, fmt.Errorf("network %s: %w", name, err)
-		}
-		vpc := netip.MustParsePrefix(a.CIDR)
-		for _, z := range zones {
-			pub, priv, err := a.zoneCIDRs(vpc, z)
-			if err != nil {
-				return nil, fmt.Errorf("network %s: %w", name, err)
-			}
-			public, private = append(public, pub.String()), append(private, priv.String())
 		}
 	}
 
@@ -369,29 +378,97 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 	if a.VPCID != "" {
-		n.VPCID = pulumi.String(a.VPCID).ToStringOutput()
-		n.PublicSubnetIDs = pulumi.ToStringArray(a.PublicSubnetIDs)
-		n.PrivateSubnetIDs = pulumi.ToStringArray(a.PrivateSubnetIDs)
-		n.FlowLogGroupName = pulumi.String("").ToStringOutput()
-	} else if err := a.create(ctx, name, n, zones, public, private); err != nil {
+		a.adopt(n)
+	} else if err := a.create(ctx, name, n, zones); err != nil {
 		return nil, err
 	}
+	n.PublicSubnetIDs, n.PrivateSubnetIDs = subnetIDs(n.PublicSubnets), subnetIDs(n.PrivateSubnets)
 
 	if err := ctx.RegisterResourceOutputs(n, pulumi.Map{
-		"vpcId":             n.VPCID,
-		"publicSubnetIds":   n.PublicSubnetIDs,
-		"privateSubnetIds":  n.PrivateSubnetIDs,
-		"availabilityZones": pulumi.ToStringArray(n.AvailabilityZones),
-		"flowLogGroupName":  n.FlowLogGroupName,
+		"vpcId":                n.VPCID,
+		"cidrBlock":            n.CIDRBlock,
+		"publicSubnetIds":      n.PublicSubnetIDs,
+		"privateSubnetIds":     n.PrivateSubnetIDs,
+		"availabilityZones":    pulumi.ToStringArray(n.AvailabilityZones),
+		"privateRouteTableIds": n.PrivateRouteTableIDs,
+		"natPublicIps":         n.NATPublicIPs,
+		"flowLogGroupName":     n.FlowLogGroupName,
 	}); err != nil {
 		return nil, err
 	}
 	return n, nil
 }
 
-// zones returns the VPC's zones sorted by letter: the listed ones, or the first AZCount available
-// zones of the region. Sorting makes the order of the list irrelevant: awsx names subnets by their
-// zone's position, so a reordered list would otherwise rename, and replace, them.
+// adopt passes an existing VPC's ids through; nothing is created or looked up.
+func (a *Args) adopt(n *Network) {
+	existing := func(ids []string) []Subnet {
+		out := make([]Subnet, len(ids))
+		for i, id := range ids {
+			out[i] = Subnet{Key: id, ID: pulumi.String(id).ToStringOutput()}
+		}
+		return out
+	}
+	n.VPCID = pulumi.String(a.VPCID).ToStringOutput()
+	n.CIDRBlock = pulumi.String("").ToStringOutput()
+	n.PublicSubnets, n.PrivateSubnets = existing(a.PublicSubnetIDs), existing(a.PrivateSubnetIDs)
+	n.FlowLogGroupName = pulumi.String("").ToStringOutput()
+}
+
+func subnetIDs(subnets []Subnet) pulumi.StringArray {
+	ids := pulumi.StringArray{}
+	for _, s := range subnets {
+		ids = append(ids, s.ID)
+	}
+	return ids
+}
+
+// validateNaming checks the code-set Naming, and what EC2 refuses beyond the convention's own
+// rules: a tag key of 128 characters (EC2 accepts 127, most other services 128).
+func (a *Args) validateNaming() error {
+	var errs field.Errors
+	errs.Merge("naming", a.Naming.Validate())
+	for _, k := range slices.Sorted(maps.Keys(a.Naming.Extra)) {
+		path := field.Join("naming", field.Join("tags", k))
+		if n := utf8.RuneCountInString(k); n > maxEC2TagKey && !errs.Covers(path) {
+			errs.Add(path, "is %d characters long: the VPC's resources (EC2) accept tag keys of at most %d", n, maxEC2TagKey)
+		}
+	}
+	return errs.Err()
+}
+
+// maxEC2TagKey is the longest tag key EC2 accepts (Tag.Key in the EC2 API).
+const maxEC2TagKey = 127
+
+// zone is one availability zone of a new VPC with its subnets.
+type zone struct {
+	// name is the zone's name (us-east-2a), letter its last letter, which names its resources.
+	name, letter string
+	// index is the zone's position among the sorted zones; awsx named its resources by it.
+	index           int
+	public, private string
+}
+
+// layout returns the VPC's zones, sorted by name, with their subnets' CIDR blocks.
+func (a *Args) layout(ctx *pulumi.Context) ([]zone, error) {
+	names, err := a.zones(ctx)
+	if err != nil {
+		return nil, err
+	}
+	vpc := netip.MustParsePrefix(a.CIDR)
+	zones := make([]zone, len(names))
+	for i, z := range names {
+		public, private, err := a.zoneCIDRs(vpc, z)
+		if err != nil {
+			return nil, err
+		}
+		zones[i] = zone{name: z, letter: z[len(z)-1:], index: i, public: public.String(), private: private.String()}
+	}
+	return zones, nil
+}
+
+// zones returns the VPC's zones sorted by name: the listed ones, or the first AZCount available
+// zones of the region. Sorting makes the order of the list irrelevant, and keeps each zone at the
+// position awsx once named its resources by (see legacy).
 func (a *Args) zones(ctx *pulumi.Context) ([]string, error) {
 	if len(a.AvailabilityZones) > 0 {
 		return slices.Sorted(slices.Values(a.AvailabilityZones)), nil
@@ -409,78 +486,6 @@ func (a *Args) zones(ctx *pulumi.Context) ([]string, error) {
 		return nil, fmt.Errorf("azCount: region %s has %d available zones, fewer than %d: lower azCount or list availabilityZones", a.Region, len(names), a.AZCount)
 	}
 	return names[:a.AZCount], nil
-}
-
-// create builds a new VPC through awsx, with gateway endpoints, a closed default security group
-// and, if enabled, flow logs.
-func (a *Args) create(ctx *pulumi.Context, name string, n *Network, zones, public, private []string) error {
-	parent := pulumi.Parent(n)
-	tags := func(group string) pulumi.StringMap { return pulumi.ToStringMap(a.Naming.Tags(group)) }
-	strategy := awsx.SubnetAllocationStrategyAuto
-	cidr := a.CIDR
-	vpc, err := awsx.NewVpc(ctx, name+"-vpc", &awsx.VpcArgs{
-		CidrBlock:             &cidr,
-		AvailabilityZoneNames: zones,
-		// EFS mount targets and interface endpoints are reached by DNS name.
-		EnableDnsHostnames: pulumi.Bool(true),
-		EnableDnsSupport:   pulumi.Bool(true),
-		NatGateways:        &awsx.NatGatewayConfigurationArgs{Strategy: natStrategies[a.NATGateways]},
-		// Explicit blocks for every spec make awsx use them as given ("Auto" with cidrBlocks).
-		SubnetStrategy: &strategy,
-		SubnetSpecs: []awsx.SubnetSpecArgs{
-			{Type: awsx.SubnetTypePublic, CidrBlocks: public, Tags: tags("public")},
-			{Type: awsx.SubnetTypePrivate, CidrBlocks: private, Tags: tags("private")},
-		},
-		Tags: tags("network"),
-	}, parent)
-	if err != nil {
-		return err
-	}
-	n.VPCID = vpc.VpcId
-	n.AvailabilityZones = zones
-	for i := range zones {
-		n.PublicSubnetIDs = append(n.PublicSubnetIDs, vpc.PublicSubnetIds.Index(pulumi.Int(i)))
-		n.PrivateSubnetIDs = append(n.PrivateSubnetIDs, vpc.PrivateSubnetIds.Index(pulumi.Int(i)))
-	}
-
-	// The default security group admits all traffic between its members; strata never uses it,
-	// so adopting it without rules removes them (Security Hub EC2.2).
-	if _, err := ec2.NewDefaultSecurityGroup(ctx, name+"-default", &ec2.DefaultSecurityGroupArgs{
-		VpcId: vpc.VpcId,
-		Tags:  tags("default"),
-	}, parent); err != nil {
-		return err
-	}
-
-	// awsx creates the endpoints of VpcEndpointSpecs but associates them with no route table and
-	// does not return them (pulumi-awsx#1627), so the gateway endpoints are created here, routed
-	// from the private subnets' route tables, which are found from the subnets' ids.
-	routeTables := make(pulumi.StringArray, len(zones))
-	for i, id := range n.PrivateSubnetIDs {
-		routeTables[i] = ec2.LookupRouteTableOutput(ctx, ec2.LookupRouteTableOutputArgs{
-			VpcId:    vpc.VpcId,
-			SubnetId: id,
-		}, parent).RouteTableId()
-	}
-	for _, service := range []string{"s3", "dynamodb"} {
-		if _, err := ec2.NewVpcEndpoint(ctx, name+"-"+service, &ec2.VpcEndpointArgs{
-			VpcId:           vpc.VpcId,
-			ServiceName:     pulumi.String("com.amazonaws." + a.Region + "." + service),
-			VpcEndpointType: pulumi.String("Gateway"),
-			RouteTableIds:   routeTables,
-			Tags:            tags(service + "-endpoint"),
-		}, parent); err != nil {
-			return err
-		}
-	}
-
-	n.FlowLogGroupName = pulumi.String("").ToStringOutput()
-	if a.FlowLogs.Enabled {
-		if n.FlowLogGroupName, err = a.flowLogs(ctx, name+"-flow-logs", vpc.VpcId, parent); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // flowLogs sends the VPC's flow logs to a log group with retention, through a role that may only

@@ -2,11 +2,17 @@ package network_test
 
 import (
 	"fmt"
+	"maps"
+	"net/netip"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/strata-iac/strata/components/naming"
 	"github.com/strata-iac/strata/components/network"
@@ -15,34 +21,63 @@ import (
 )
 
 const (
-	typeNetwork  = "strata:network:Network"
-	typeVpc      = "awsx:ec2:Vpc"
-	typeEndpoint = "aws:ec2/vpcEndpoint:VpcEndpoint"
-	typeDefault  = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
-	typeLogGroup = "aws:cloudwatch/logGroup:LogGroup"
-	typeFlowLog  = "aws:ec2/flowLog:FlowLog"
-	typeRole     = "aws:iam/role:Role"
-	typePolicy   = "aws:iam/policy:Policy"
-	invokeRoutes = "aws:ec2/getRouteTable:getRouteTable"
-	invokeZones  = "aws:index/getAvailabilityZones:getAvailabilityZones"
-	invokeRegion = "aws:index/getRegion:getRegion"
+	typeNetwork    = "strata:network:Network"
+	typeVpc        = "aws:ec2/vpc:Vpc"
+	typeIGW        = "aws:ec2/internetGateway:InternetGateway"
+	typeSubnet     = "aws:ec2/subnet:Subnet"
+	typeRouteTable = "aws:ec2/routeTable:RouteTable"
+	typeRoute      = "aws:ec2/route:Route"
+	typeAssoc      = "aws:ec2/routeTableAssociation:RouteTableAssociation"
+	typeEip        = "aws:ec2/eip:Eip"
+	typeNat        = "aws:ec2/natGateway:NatGateway"
+	typeEndpoint   = "aws:ec2/vpcEndpoint:VpcEndpoint"
+	typeDefault    = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+	typeLogGroup   = "aws:cloudwatch/logGroup:LogGroup"
+	typeFlowLog    = "aws:ec2/flowLog:FlowLog"
+	typeRole       = "aws:iam/role:Role"
+	typePolicy     = "aws:iam/policy:Policy"
+	invokeZones    = "aws:index/getAvailabilityZones:getAvailabilityZones"
+	invokeRegion   = "aws:index/getRegion:getRegion"
+	anywhere       = "0.0.0.0/0"
 )
 
 var conv = naming.Convention{App: "strata", Env: "test", Owner: "research-it", Extra: map[string]string{"Project": "strata"}}
 
-// deploy runs New under mocks (region us-east-1) and exports the Network's fields.
+// deploy runs New under mocks (region us-east-1) and exports the Network's fields. Naming defaults
+// to conv.
 func deploy(t *testing.T, args network.Args) *mock.Result {
 	t.Helper()
-	args.Naming = conv
+	if args.Naming.App == "" {
+		args.Naming = conv
+	}
 	return mocktest.Run(t, func(ctx *pulumi.Context) error {
 		n, err := network.New(ctx, "network", &args)
 		if err != nil {
 			return err
 		}
+		// field exports one field of each subnet.
+		field := func(subnets []network.Subnet, f func(network.Subnet) string) pulumi.StringArray {
+			out := pulumi.StringArray{}
+			for _, s := range subnets {
+				out = append(out, pulumi.String(f(s)))
+			}
+			return out
+		}
+		byKey := func(s network.Subnet) string { return s.Key }
+		byZone := func(s network.Subnet) string { return s.Zone }
+		byCIDR := func(s network.Subnet) string { return s.CIDRBlock }
 		ctx.Export("vpcId", n.VPCID)
+		ctx.Export("cidr", n.CIDRBlock)
 		ctx.Export("public", n.PublicSubnetIDs)
 		ctx.Export("private", n.PrivateSubnetIDs)
+		ctx.Export("publicKeys", field(n.PublicSubnets, byKey))
+		ctx.Export("publicCidrs", field(n.PublicSubnets, byCIDR))
+		ctx.Export("privateKeys", field(n.PrivateSubnets, byKey))
+		ctx.Export("privateZones", field(n.PrivateSubnets, byZone))
+		ctx.Export("privateCidrs", field(n.PrivateSubnets, byCIDR))
 		ctx.Export("zones", pulumi.ToStringArray(n.AvailabilityZones))
+		ctx.Export("privateRouteTables", n.PrivateRouteTableIDs)
+		ctx.Export("natIps", n.NATPublicIPs)
 		ctx.Export("flowLogGroup", n.FlowLogGroupName)
 		ctx.Export("publicCount", pulumi.Int(len(n.PublicSubnetIDs)))
 		ctx.Export("privateCount", pulumi.Int(len(n.PrivateSubnetIDs)))
@@ -73,6 +108,81 @@ func invoked(res *mock.Result, token string) []map[string]any {
 	return out
 }
 
+// get returns the resource of typ and name, failing the test if there is none.
+func get(t *testing.T, res *mock.Result, typ, name string) *mock.Resource {
+	t.Helper()
+	r := res.Get(typ, name)
+	require.NotNil(t, r, "no %s named %s", typ, name)
+	return r
+}
+
+// key names a resource in the inventories: its type's last part and its logical name.
+func key(typ, name string) string { return typ[strings.LastIndex(typ, ":")+1:] + " " + name }
+
+// inventory maps every resource below the Network (custom or component) to its inputs.
+func inventory(t *testing.T, res *mock.Result) map[string]map[string]any {
+	t.Helper()
+	c := mocktest.One(t, res, typeNetwork)
+	out := map[string]map[string]any{}
+	for _, r := range res.Resources() {
+		if r.Parent == c.URN {
+			out[key(r.Type, r.Name)] = mock.Plain(r.Inputs, false)
+		}
+	}
+	return out
+}
+
+// shared are the resources of every new VPC without flow logs, whatever its zones.
+var shared = []string{
+	"Vpc network-vpc", "InternetGateway network-igw", "RouteTable network-public-rt", "Route network-public-route",
+	"DefaultSecurityGroup network-default", "VpcEndpoint network-s3", "VpcEndpoint network-dynamodb",
+}
+
+// zoneParts are a zone's own resources; its private default route exists unless the strategy is none.
+func zoneParts(strategy, letter string) []string {
+	parts := []string{
+		"Subnet network-public-" + letter, "Subnet network-private-" + letter,
+		"RouteTableAssociation network-public-assoc-" + letter, "RouteTableAssociation network-private-assoc-" + letter,
+		"RouteTable network-private-rt-" + letter,
+	}
+	if strategy != network.NATNone {
+		parts = append(parts, "Route network-private-route-"+letter)
+	}
+	return parts
+}
+
+// natParts are the NAT gateway and Elastic IP hosted in a zone.
+func natParts(letter string) []string {
+	return []string{"Eip network-eip-" + letter, "NatGateway network-nat-" + letter}
+}
+
+// untagged are the EC2 types that take no tags: CreateRoute and AssociateRouteTable have no
+// TagSpecifications.
+var untagged = map[string]bool{typeRoute: true, typeAssoc: true}
+
+// checkTags checks the convention on every taggable resource, and that routes and route table
+// associations carry no tags.
+func checkTags(t *testing.T, res *mock.Result, common map[string]string) {
+	t.Helper()
+	n := 0
+	for _, r := range res.Resources() {
+		if untagged[r.Type] {
+			assert.Nil(t, r.In("tags"), "%s %s takes no tags", r.Type, r.Name)
+			continue
+		}
+		if !mocktest.Taggable(r) {
+			continue
+		}
+		n++
+		tags := mocktest.Tags(r)
+		for k, v := range common {
+			assert.Equal(t, v, tags[k], "%s %s: tag %s", r.Type, r.Name, k)
+		}
+		assert.Equal(t, fmt.Sprintf("%v-%v-%v", tags["App"], tags["Env"], tags["Group"]), tags["Name"], "%s %s: Name tag", r.Type, r.Name)
+	}
+	assert.Positive(t, n, "taggable resources")
+}
+
 func TestNewVPC(t *testing.T) {
 	res := deploy(t, network.Args{
 		CIDR:              "10.20.0.0/16",
@@ -80,115 +190,278 @@ func TestNewVPC(t *testing.T) {
 		NATGateways:       network.NATOnePerAZ,
 	})
 	c := mocktest.One(t, res, typeNetwork)
-	vpc := mocktest.Named(t, res, typeVpc, "network-vpc")
-	mocktest.Eq(t, "vpc parent", vpc.Parent, c.URN)
-	mocktest.Eq(t, "cidr", vpc.In("cidrBlock"), "10.20.0.0/16")
-	// Sorted by letter, whatever the order of the list.
-	mocktest.EqualLists(t, "zones", strs(vpc.In("availabilityZoneNames")), []string{"us-east-1a", "us-east-1b"})
-	mocktest.Eq(t, "nat strategy", vpc.In("natGateways.strategy"), "OnePerAz")
-	mocktest.Eq(t, "subnet strategy", vpc.In("subnetStrategy"), "Auto")
-	mocktest.Eq(t, "dns hostnames", vpc.In("enableDnsHostnames"), true)
-	mocktest.Eq(t, "dns support", vpc.In("enableDnsSupport"), true)
-	mocktest.Eq(t, "subnet specs", len(strs(vpc.In("subnetSpecs"))), 2)
-	mocktest.Eq(t, "spec 0 type", vpc.In("subnetSpecs[0].type"), "Public")
-	mocktest.EqualLists(t, "public cidrs", strs(vpc.In("subnetSpecs[0].cidrBlocks")), []string{"10.20.0.0/20", "10.20.16.0/20"})
-	mocktest.Eq(t, "public group", vpc.In("subnetSpecs[0].tags.Group"), "public")
-	mocktest.Eq(t, "public name", vpc.In("subnetSpecs[0].tags.Name"), "strata-test-public")
-	mocktest.Eq(t, "spec 1 type", vpc.In("subnetSpecs[1].type"), "Private")
-	mocktest.EqualLists(t, "private cidrs", strs(vpc.In("subnetSpecs[1].cidrBlocks")), []string{"10.20.128.0/20", "10.20.144.0/20"})
-	mocktest.Eq(t, "private group", vpc.In("subnetSpecs[1].tags.Group"), "private")
-	mocktest.Eq(t, "private extra tag", vpc.In("subnetSpecs[1].tags.Project"), "strata")
-	mocktest.Eq(t, "endpoint specs", vpc.In("vpcEndpointSpecs"), nil)
+	vpc := get(t, res, typeVpc, "network-vpc")
+	assert.Equal(t, c.URN, vpc.Parent)
+	assert.Equal(t, "10.20.0.0/16", vpc.In("cidrBlock"))
+	assert.Equal(t, true, vpc.In("enableDnsHostnames"))
+	assert.Equal(t, true, vpc.In("enableDnsSupport"))
+	assert.Equal(t, "network", vpc.In("tags.Group"))
+	assert.Equal(t, "strata-test-network", vpc.In("tags.Name"))
 
-	// Outputs: one subnet per zone, in zone order, straight from awsx.
-	mocktest.Eq(t, "vpc id", res.Outputs["vpcId"], vpc.Out("vpcId"))
-	mocktest.EqualLists(t, "private ids", strs(res.Outputs["private"]), strs(vpc.Out("privateSubnetIds")))
-	mocktest.EqualLists(t, "public ids", strs(res.Outputs["public"]), strs(vpc.Out("publicSubnetIds")))
-	mocktest.Eq(t, "private count", res.Outputs["privateCount"], 2)
-	mocktest.Eq(t, "public count", res.Outputs["publicCount"], 2)
-	mocktest.EqualLists(t, "zone output", strs(res.Outputs["zones"]), []string{"us-east-1a", "us-east-1b"})
-	mocktest.Eq(t, "flow log group", res.Outputs["flowLogGroup"], "")
-	mocktest.Eq(t, "region looked up", len(invoked(res, invokeRegion)), 1)
-	mocktest.Eq(t, "zones looked up", len(invoked(res, invokeZones)), 0)
+	igw := get(t, res, typeIGW, "network-igw")
+	assert.Equal(t, vpc.ID, igw.In("vpcId"))
+	publicRT := get(t, res, typeRouteTable, "network-public-rt")
+	assert.Equal(t, vpc.ID, publicRT.In("vpcId"))
+	assert.Nil(t, publicRT.In("routes"), "routes are their own resources")
+	publicRoute := get(t, res, typeRoute, "network-public-route")
+	assert.Equal(t, publicRT.ID, publicRoute.In("routeTableId"))
+	assert.Equal(t, anywhere, publicRoute.In("destinationCidrBlock"))
+	assert.Equal(t, igw.ID, publicRoute.In("gatewayId"))
+
+	var public, private, tables, natIPs []string
+	for _, z := range []struct{ letter, public, private string }{
+		{"a", "10.20.0.0/20", "10.20.128.0/20"},
+		{"b", "10.20.16.0/20", "10.20.144.0/20"},
+	} {
+		t.Run("zone "+z.letter, func(t *testing.T) {
+			zone := "us-east-1" + z.letter
+			pub := get(t, res, typeSubnet, "network-public-"+z.letter)
+			priv := get(t, res, typeSubnet, "network-private-"+z.letter)
+			for _, s := range []struct {
+				r          *mock.Resource
+				cidr, tier string
+			}{{pub, z.public, "public"}, {priv, z.private, "private"}} {
+				assert.Equal(t, vpc.ID, s.r.In("vpcId"), s.r.Name)
+				assert.Equal(t, zone, s.r.In("availabilityZone"), s.r.Name)
+				assert.Equal(t, s.cidr, s.r.In("cidrBlock"), s.r.Name)
+				assert.Equal(t, false, s.r.In("mapPublicIpOnLaunch"), s.r.Name)
+				assert.Equal(t, s.tier+"-"+z.letter, s.r.In("tags.Group"), s.r.Name)
+				assert.Equal(t, "strata-test-"+s.tier+"-"+z.letter, s.r.In("tags.Name"), s.r.Name)
+			}
+			assoc := get(t, res, typeAssoc, "network-public-assoc-"+z.letter)
+			assert.Equal(t, pub.ID, assoc.In("subnetId"))
+			assert.Equal(t, publicRT.ID, assoc.In("routeTableId"))
+
+			rt := get(t, res, typeRouteTable, "network-private-rt-"+z.letter)
+			assert.Equal(t, vpc.ID, rt.In("vpcId"))
+			assert.Equal(t, "private-rt-"+z.letter, rt.In("tags.Group"))
+			assoc = get(t, res, typeAssoc, "network-private-assoc-"+z.letter)
+			assert.Equal(t, priv.ID, assoc.In("subnetId"))
+			assert.Equal(t, rt.ID, assoc.In("routeTableId"))
+
+			eip := get(t, res, typeEip, "network-eip-"+z.letter)
+			assert.Equal(t, "vpc", eip.In("domain"))
+			nat := get(t, res, typeNat, "network-nat-"+z.letter)
+			assert.Equal(t, pub.ID, nat.In("subnetId"), "a NAT gateway lives in its zone's public subnet")
+			assert.Equal(t, eip.Out("allocationId"), nat.In("allocationId"))
+			assert.Equal(t, "public", nat.In("connectivityType"))
+			assert.Equal(t, eip.Out("publicIp"), nat.Out("publicIp"))
+			for _, r := range []*mock.Resource{eip, nat} {
+				assert.Contains(t, r.Dependencies, igw.URN, "%s waits for the internet gateway", r.Name)
+			}
+			route := get(t, res, typeRoute, "network-private-route-"+z.letter)
+			assert.Equal(t, rt.ID, route.In("routeTableId"))
+			assert.Equal(t, anywhere, route.In("destinationCidrBlock"))
+			assert.Equal(t, nat.ID, route.In("natGatewayId"), "onePerAz: each zone leaves through its own NAT gateway")
+			assert.Nil(t, route.In("gatewayId"))
+
+			public, private = append(public, pub.ID), append(private, priv.ID)
+			tables, natIPs = append(tables, rt.ID), append(natIPs, fmt.Sprint(nat.Out("publicIp")))
+		})
+	}
+
+	// Outputs: one subnet per zone, in zone order (sorted by letter, whatever the order of the list).
+	assert.Equal(t, vpc.ID, res.Outputs["vpcId"])
+	assert.Equal(t, "10.20.0.0/16", res.Outputs["cidr"])
+	assert.Equal(t, []string{"us-east-1a", "us-east-1b"}, strs(res.Outputs["zones"]))
+	assert.Equal(t, public, strs(res.Outputs["public"]))
+	assert.Equal(t, private, strs(res.Outputs["private"]))
+	// Each subnet's key is its zone, which names it for good.
+	assert.Equal(t, []string{"us-east-1a", "us-east-1b"}, strs(res.Outputs["publicKeys"]))
+	assert.Equal(t, []string{"10.20.0.0/20", "10.20.16.0/20"}, strs(res.Outputs["publicCidrs"]))
+	assert.Equal(t, []string{"us-east-1a", "us-east-1b"}, strs(res.Outputs["privateKeys"]))
+	assert.Equal(t, []string{"us-east-1a", "us-east-1b"}, strs(res.Outputs["privateZones"]))
+	assert.Equal(t, []string{"10.20.128.0/20", "10.20.144.0/20"}, strs(res.Outputs["privateCidrs"]))
+	assert.Equal(t, tables, strs(res.Outputs["privateRouteTables"]))
+	assert.Equal(t, natIPs, strs(res.Outputs["natIps"]))
+	assert.Equal(t, 2, res.Outputs["privateCount"])
+	assert.Equal(t, "", res.Outputs["flowLogGroup"])
+	assert.Len(t, invoked(res, invokeRegion), 1, "region looked up")
+	assert.Empty(t, invoked(res, invokeZones), "zones listed, not looked up")
 
 	// Flow logs are off by default.
 	for _, typ := range []string{typeLogGroup, typeFlowLog, typeRole} {
-		mocktest.Eq(t, typ, len(res.ByType(typ)), 0)
+		assert.Empty(t, res.ByType(typ), typ)
 	}
-	mocktest.CheckTags(t, res, map[string]string{"App": "strata", "Env": "test", "Owner": "research-it", "Project": "strata"})
-	mocktest.Eq(t, "vpc Name tag", vpc.In("tags.Name"), "strata-test-network")
+	checkTags(t, res, map[string]string{"App": "strata", "Env": "test", "Owner": "research-it", "Project": "strata"})
+}
+
+// The resources of each NAT strategy, with three zones: exactly these, and the private subnets'
+// internet traffic goes where the strategy says.
+func TestResourcesPerNATStrategy(t *testing.T) {
+	tests := []struct {
+		strategy string
+		// nats are the zones hosting a NAT gateway; egress maps each zone to the NAT gateway its
+		// private route table uses ("" for no default route).
+		nats   []string
+		egress map[string]string
+	}{
+		{network.NATNone, nil, map[string]string{"a": "", "b": "", "c": ""}},
+		{network.NATSingle, []string{"a"}, map[string]string{"a": "a", "b": "a", "c": "a"}},
+		{network.NATOnePerAZ, []string{"a", "b", "c"}, map[string]string{"a": "a", "b": "b", "c": "c"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.strategy, func(t *testing.T) {
+			res := deploy(t, network.Args{AZCount: 3, NATGateways: tc.strategy})
+			want := slices.Clone(shared)
+			for _, l := range []string{"a", "b", "c"} {
+				want = append(want, zoneParts(tc.strategy, l)...)
+			}
+			for _, l := range tc.nats {
+				want = append(want, natParts(l)...)
+			}
+			assert.ElementsMatch(t, want, slices.Collect(maps.Keys(inventory(t, res))))
+
+			for l, via := range tc.egress {
+				route := res.Get(typeRoute, "network-private-route-"+l)
+				if via == "" {
+					assert.Nil(t, route, "zone %s: no default route without NAT", l)
+					continue
+				}
+				require.NotNil(t, route, "zone %s", l)
+				assert.Equal(t, get(t, res, typeNat, "network-nat-"+via).ID, route.In("natGatewayId"), "zone %s", l)
+			}
+			assert.Len(t, strs(res.Outputs["natIps"]), len(tc.nats), "one public IP per NAT gateway")
+			// Every subnet, public ones included, leaves public IPv4 addresses off.
+			for _, s := range res.ByType(typeSubnet) {
+				assert.Equal(t, false, s.In("mapPublicIpOnLaunch"), s.Name)
+			}
+		})
+	}
 }
 
 func TestGatewayEndpointsRouteThePrivateSubnets(t *testing.T) {
 	res := deploy(t, network.Args{AZCount: 3})
 	vpc := mocktest.One(t, res, typeVpc)
-	private := strs(vpc.Out("privateSubnetIds"))
-
-	// One route table lookup per private subnet, none for the public ones.
-	var looked []string
-	for _, args := range invoked(res, invokeRoutes) {
-		looked = append(looked, fmt.Sprint(args["subnetId"]))
-		mocktest.Eq(t, "lookup vpc", args["vpcId"], vpc.Out("vpcId"))
+	var private []string
+	for _, l := range []string{"a", "b", "c"} {
+		private = append(private, get(t, res, typeRouteTable, "network-private-rt-"+l).ID)
 	}
-	slices.Sort(looked)
-	want := slices.Sorted(slices.Values(private))
-	mocktest.EqualLists(t, "route tables looked up for", looked, want)
-
-	endpoints := map[string]*mock.Resource{}
-	for _, e := range res.ByType(typeEndpoint) {
-		endpoints[fmt.Sprint(e.In("serviceName"))] = e
-	}
-	mocktest.Eq(t, "endpoints", len(endpoints), 2)
 	for _, svc := range []string{"s3", "dynamodb"} {
-		e := endpoints["com.amazonaws.us-east-1."+svc]
-		if e == nil {
-			t.Fatalf("no %s endpoint: got %v", svc, endpoints)
-		}
-		mocktest.Eq(t, svc+" type", e.In("vpcEndpointType"), "Gateway")
-		mocktest.Eq(t, svc+" vpc", e.In("vpcId"), vpc.Out("vpcId"))
-		tables := strs(e.In("routeTableIds"))
-		mocktest.Eq(t, svc+" route tables", len(tables), 3)
-		for _, rt := range tables {
-			if !strings.HasPrefix(rt, "rtb-") {
-				t.Errorf("%s: got route table %q, want rtb-…", svc, rt)
-			}
-		}
-		if distinct := slices.Compact(slices.Sorted(slices.Values(tables))); len(distinct) != 3 {
-			t.Errorf("%s: got route tables %v, want 3 distinct", svc, tables)
-		}
-		mocktest.Eq(t, svc+" Group tag", e.In("tags.Group"), svc+"-endpoint")
-		mocktest.Eq(t, svc+" policy", e.In("policy"), nil)
+		e := get(t, res, typeEndpoint, "network-"+svc)
+		assert.Equal(t, "com.amazonaws.us-east-1."+svc, e.In("serviceName"))
+		assert.Equal(t, "Gateway", e.In("vpcEndpointType"))
+		assert.Equal(t, vpc.ID, e.In("vpcId"))
+		assert.Equal(t, private, strs(e.In("routeTableIds")), "%s: the private route tables, in zone order", svc)
+		assert.Equal(t, svc+"-endpoint", e.In("tags.Group"))
+		assert.Nil(t, e.In("policy"))
 	}
+	assert.Equal(t, private, strs(res.Outputs["privateRouteTables"]))
+	assert.Len(t, res.Invokes(), 2, "the region and the zones; no route table lookups")
 
 	sg := mocktest.One(t, res, typeDefault)
-	mocktest.Eq(t, "default sg vpc", sg.In("vpcId"), vpc.Out("vpcId"))
-	mocktest.Eq(t, "default sg ingress", sg.In("ingress"), nil)
-	mocktest.Eq(t, "default sg egress", sg.In("egress"), nil)
+	assert.Equal(t, vpc.ID, sg.In("vpcId"))
+	assert.Nil(t, sg.In("ingress"))
+	assert.Nil(t, sg.In("egress"))
+}
+
+// Adding, removing or reordering zones adds and removes only the changed zones' resources, and leaves
+// every other zone's (and the shared ones') inputs as they were. The exceptions are stated: the
+// endpoints' route table list, and, with NATSingle, the NAT gateway, which lives in the first zone.
+func TestZoneChangesTouchOnlyThoseZones(t *testing.T) {
+	zones := func(letters string) []string {
+		var out []string
+		for _, l := range letters {
+			out = append(out, "us-east-1"+string(l))
+		}
+		return out
+	}
+	endpoints := map[string][]string{"VpcEndpoint network-s3": {"routeTableIds"}, "VpcEndpoint network-dynamodb": {"routeTableIds"}}
+	with := func(m map[string][]string, routes ...string) map[string][]string {
+		m = maps.Clone(m)
+		for _, l := range routes {
+			m["Route network-private-route-"+l] = []string{"natGatewayId"}
+		}
+		return m
+	}
+	type step struct {
+		strategy, from, to, reason string
+		added, removed             []string
+		changed                    map[string][]string // resource → the inputs that change
+	}
+	var steps []step
+	for _, s := range []string{network.NATNone, network.NATSingle, network.NATOnePerAZ} {
+		own := func(l string) []string { // NATOnePerAZ: each zone's own gateway
+			if s == network.NATOnePerAZ {
+				return natParts(l)
+			}
+			return nil
+		}
+		first := func(l string) []string { // NATSingle: the gateway of the first zone
+			if s == network.NATSingle {
+				return natParts(l)
+			}
+			return nil
+		}
+		rerouted := func(letters ...string) map[string][]string { // NATSingle: routes to the moved gateway
+			if s == network.NATSingle {
+				return with(endpoints, letters...)
+			}
+			return endpoints
+		}
+		steps = append(steps,
+			step{strategy: s, from: "ab", to: "ba", reason: "reordered", changed: map[string][]string{}},
+			step{strategy: s, from: "ab", to: "bc", reason: "a removed, c added",
+				removed: slices.Concat(zoneParts(s, "a"), own("a"), first("a")),
+				added:   slices.Concat(zoneParts(s, "c"), own("c"), first("b")),
+				changed: rerouted("b")},
+			step{strategy: s, from: "bc", to: "abc", reason: "a added before the others",
+				added:   slices.Concat(zoneParts(s, "a"), own("a"), first("a")),
+				removed: first("b"),
+				changed: rerouted("b", "c")},
+			step{strategy: s, from: "abc", to: "ab", reason: "the last zone removed",
+				removed: slices.Concat(zoneParts(s, "c"), own("c")),
+				changed: endpoints},
+		)
+	}
+	run := func(t *testing.T, strategy, letters string) map[string]map[string]any {
+		return inventory(t, deploy(t, network.Args{CIDR: "10.20.0.0/16", AvailabilityZones: zones(letters), NATGateways: strategy}))
+	}
+	for _, st := range steps {
+		t.Run(fmt.Sprintf("%s %s to %s", st.strategy, st.from, st.to), func(t *testing.T) {
+			before, after := run(t, st.strategy, st.from), run(t, st.strategy, st.to)
+			var added, removed []string
+			changed := map[string][]string{}
+			for k, in := range after {
+				old, ok := before[k]
+				if !ok {
+					added = append(added, k)
+					continue
+				}
+				for _, p := range slices.Sorted(maps.Keys(in)) {
+					if !reflect.DeepEqual(in[p], old[p]) {
+						changed[k] = append(changed[k], p)
+					}
+				}
+			}
+			for k := range before {
+				if _, ok := after[k]; !ok {
+					removed = append(removed, k)
+				}
+			}
+			assert.ElementsMatch(t, st.added, added, "%s: added", st.reason)
+			assert.ElementsMatch(t, st.removed, removed, "%s: removed", st.reason)
+			assert.Equal(t, st.changed, changed, "%s: changed inputs", st.reason)
+		})
+	}
 }
 
 func TestDefaults(t *testing.T) {
 	res := deploy(t, network.Args{Region: "us-east-1"})
-	vpc := mocktest.One(t, res, typeVpc)
-	mocktest.Eq(t, "cidr", vpc.In("cidrBlock"), "10.0.0.0/16")
-	mocktest.Eq(t, "nat strategy", vpc.In("natGateways.strategy"), "Single")
+	assert.Equal(t, "10.0.0.0/16", get(t, res, typeVpc, "network-vpc").In("cidrBlock"))
+	// natGateways defaults to single: one NAT gateway, in the first zone.
+	assert.Len(t, res.ByType(typeNat), 1)
+	get(t, res, typeNat, "network-nat-a")
 	// azCount defaults to 2: the first two available regular zones.
-	mocktest.EqualLists(t, "zones", strs(vpc.In("availabilityZoneNames")), []string{"us-east-1a", "us-east-1b"})
+	assert.Equal(t, []string{"us-east-1a", "us-east-1b"}, strs(res.Outputs["zones"]))
 	zones := invoked(res, invokeZones)
-	mocktest.Eq(t, "zone lookups", len(zones), 1)
-	mocktest.Eq(t, "zone state", zones[0]["state"], "available")
-	mocktest.Eq(t, "zone filter", fmt.Sprint(zones[0]["filters"]), "[map[name:opt-in-status values:[opt-in-not-required]]]")
+	require.Len(t, zones, 1)
+	assert.Equal(t, "available", zones[0]["state"])
+	assert.Equal(t, "[map[name:opt-in-status values:[opt-in-not-required]]]", fmt.Sprint(zones[0]["filters"]))
 	// A given region is used as is.
-	mocktest.Eq(t, "region lookups", len(invoked(res, invokeRegion)), 0)
-	mocktest.EqualLists(t, "private cidrs", strs(vpc.In("subnetSpecs[1].cidrBlocks")), []string{"10.0.128.0/20", "10.0.144.0/20"})
-}
-
-func TestNATStrategies(t *testing.T) {
-	for cfg, want := range map[string]string{network.NATNone: "None", network.NATSingle: "Single", network.NATOnePerAZ: "OnePerAz"} {
-		t.Run(cfg, func(t *testing.T) {
-			res := deploy(t, network.Args{NATGateways: cfg})
-			mocktest.Eq(t, "strategy", mocktest.One(t, res, typeVpc).In("natGateways.strategy"), want)
-		})
-	}
+	assert.Empty(t, invoked(res, invokeRegion))
+	assert.Equal(t, "10.0.128.0/20", get(t, res, typeSubnet, "network-private-a").In("cidrBlock"))
+	assert.Equal(t, "10.0.144.0/20", get(t, res, typeSubnet, "network-private-b").In("cidrBlock"))
 }
 
 func TestExplicitSubnets(t *testing.T) {
@@ -200,46 +473,109 @@ func TestExplicitSubnets(t *testing.T) {
 			"us-east-1c": {Public: "10.20.97.0/24", Private: "10.20.224.0/19"},
 		},
 	})
-	vpc := mocktest.One(t, res, typeVpc)
-	mocktest.EqualLists(t, "public cidrs", strs(vpc.In("subnetSpecs[0].cidrBlocks")), []string{"10.20.96.0/24", "10.20.16.0/20", "10.20.97.0/24"})
-	mocktest.EqualLists(t, "private cidrs", strs(vpc.In("subnetSpecs[1].cidrBlocks")), []string{"10.20.128.0/20", "10.20.144.0/20", "10.20.224.0/19"})
+	for name, want := range map[string]string{
+		"network-public-a": "10.20.96.0/24", "network-public-b": "10.20.16.0/20", "network-public-c": "10.20.97.0/24",
+		"network-private-a": "10.20.128.0/20", "network-private-b": "10.20.144.0/20", "network-private-c": "10.20.224.0/19",
+	} {
+		assert.Equal(t, want, get(t, res, typeSubnet, name).In("cidrBlock"), name)
+	}
+	assert.Equal(t, []string{"10.20.128.0/20", "10.20.144.0/20", "10.20.224.0/19"}, strs(res.Outputs["privateCidrs"]))
+}
+
+// What AWS enforces on the rendered inputs: the VPC a /16 to /28; every subnet /16 to /28, inside the
+// VPC, overlapping no other, in a zone of the region; at most 50 tags, keys of at most 127
+// characters without the aws: prefix, values of at most 256.
+func TestRenderedInputsWithinAWSLimits(t *testing.T) {
+	long := naming.Convention{App: "strata", Env: "test", Owner: strings.Repeat("o", 256), Extra: map[string]string{}}
+	for i := range 44 {
+		long.Extra[fmt.Sprintf("Extra%02d", i)] = strings.Repeat("v", 256)
+	}
+	long.Extra[strings.Repeat("k", 127)] = "longest key"
+	tests := []struct {
+		name string
+		args network.Args
+	}{
+		{"largest VPC", network.Args{CIDR: "10.0.0.0/16", AZCount: 3, NATGateways: network.NATOnePerAZ}},
+		{"smallest VPC", network.Args{CIDR: "192.168.7.0/24", AvailabilityZones: []string{"us-east-1d", "us-east-1e", "us-east-1f"}}},
+		{"explicit subnets", network.Args{CIDR: "10.20.0.0/16", AvailabilityZones: []string{"us-east-1a", "us-east-1b", "us-east-1c"},
+			Subnets: map[string]network.ZoneSubnets{"us-east-1a": {Public: "10.20.96.0/28"}, "us-east-1c": {Private: "10.20.224.0/19"}}}},
+		{"whole layout block", network.Args{CIDR: "172.16.32.0/20", AvailabilityZones: []string{"us-east-1a", "us-east-1f"},
+			Subnets: map[string]network.ZoneSubnets{"us-east-1a": {Private: "172.16.46.0/23"}}}},
+		{"50 tags", network.Args{AZCount: 2, NATGateways: network.NATOnePerAZ, FlowLogs: network.FlowLogs{Enabled: true}, Naming: long}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := deploy(t, tc.args)
+			vpc, err := netip.ParsePrefix(fmt.Sprint(mocktest.One(t, res, typeVpc).In("cidrBlock")))
+			require.NoError(t, err)
+			assert.True(t, vpc.Bits() >= 16 && vpc.Bits() <= 28 && vpc.Masked() == vpc, "VPC %s", vpc)
+			var subnets []netip.Prefix
+			for _, s := range res.ByType(typeSubnet) {
+				p, err := netip.ParsePrefix(fmt.Sprint(s.In("cidrBlock")))
+				require.NoError(t, err, s.Name)
+				assert.True(t, p.Bits() >= 16 && p.Bits() <= 28 && p.Masked() == p, "%s: %s", s.Name, p)
+				assert.True(t, p.Bits() >= vpc.Bits() && vpc.Contains(p.Addr()), "%s: %s outside %s", s.Name, p, vpc)
+				for _, q := range subnets {
+					assert.False(t, p.Overlaps(q), "%s: %s overlaps %s", s.Name, p, q)
+				}
+				subnets = append(subnets, p)
+				assert.Regexp(t, `^us-east-1[a-f]$`, s.In("availabilityZone"), s.Name)
+			}
+			assert.Len(t, subnets, 2*len(strs(res.Outputs["zones"])))
+			for _, r := range res.Resources() {
+				if !mocktest.Taggable(r) || untagged[r.Type] {
+					continue
+				}
+				tags := mocktest.Tags(r)
+				assert.LessOrEqual(t, len(tags), 50, "%s %s: tags", r.Type, r.Name)
+				for k, v := range tags {
+					assert.LessOrEqual(t, utf8.RuneCountInString(k), 127, "%s %s: key %s", r.Type, r.Name, k)
+					assert.False(t, strings.HasPrefix(strings.ToLower(k), "aws:"), "%s %s: key %s", r.Type, r.Name, k)
+					assert.LessOrEqual(t, utf8.RuneCountInString(fmt.Sprint(v)), 256, "%s %s: value of %s", r.Type, r.Name, k)
+				}
+			}
+		})
+	}
+	// The 50 tags are all there: 44 extras, the long key and the convention's five.
+	res := deploy(t, tests[len(tests)-1].args)
+	assert.Len(t, mocktest.Tags(get(t, res, typeSubnet, "network-private-b")), 50)
 }
 
 func TestFlowLogs(t *testing.T) {
 	res := deploy(t, network.Args{FlowLogs: network.FlowLogs{Enabled: true, RetentionDays: 90, TrafficType: "REJECT"}})
 	vpc := mocktest.One(t, res, typeVpc)
 	group := mocktest.One(t, res, typeLogGroup)
-	mocktest.Eq(t, "log group name", group.In("name"), "strata-test-flow-logs")
-	mocktest.Eq(t, "retention", group.In("retentionInDays"), 90.0)
-	mocktest.Eq(t, "output", res.Outputs["flowLogGroup"], "strata-test-flow-logs")
+	assert.Equal(t, "strata-test-flow-logs", group.In("name"))
+	assert.Equal(t, 90.0, group.In("retentionInDays"))
+	assert.Equal(t, "strata-test-flow-logs", res.Outputs["flowLogGroup"])
 	groupARN := "arn:aws:logs:us-east-1:123456789012:log-group:strata-test-flow-logs"
 
-	fl := mocktest.One(t, res, typeFlowLog)
-	mocktest.Eq(t, "flow log vpc", fl.In("vpcId"), vpc.Out("vpcId"))
-	mocktest.Eq(t, "traffic", fl.In("trafficType"), "REJECT")
-	mocktest.Eq(t, "destination type", fl.In("logDestinationType"), "cloud-watch-logs")
-	mocktest.Eq(t, "destination", fl.In("logDestination"), groupARN)
-	mocktest.Eq(t, "role", fl.In("iamRoleArn"), "arn:aws:iam::123456789012:role/strata-test-flow-logs")
+	fl := get(t, res, typeFlowLog, "network-flow-logs")
+	assert.Equal(t, vpc.ID, fl.In("vpcId"))
+	assert.Equal(t, "REJECT", fl.In("trafficType"))
+	assert.Equal(t, "cloud-watch-logs", fl.In("logDestinationType"))
+	assert.Equal(t, groupARN, fl.In("logDestination"))
+	assert.Equal(t, "arn:aws:iam::123456789012:role/strata-test-flow-logs", fl.In("iamRoleArn"))
 
 	r := mocktest.One(t, res, typeRole)
-	mocktest.Eq(t, "role name", r.In("name"), "strata-test-flow-logs")
+	assert.Equal(t, "strata-test-flow-logs", r.In("name"))
 	trust := mocktest.Document(t, r, "assumeRolePolicy")
-	mocktest.Eq(t, "trust statements", len(trust.Statement), 1)
-	mocktest.Eq(t, "trust principal", fmt.Sprint(trust.Statement[0].Principal), "map[Service:vpc-flow-logs.amazonaws.com]")
+	require.Len(t, trust.Statement, 1)
+	assert.Equal(t, "map[Service:vpc-flow-logs.amazonaws.com]", fmt.Sprint(trust.Statement[0].Principal))
 	var want []string
 	for _, a := range []string{"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"} {
 		want = append(want, a+" "+groupARN, a+" "+groupARN+":*")
 	}
 	slices.Sort(want)
 	doc := mocktest.Document(t, mocktest.One(t, res, typePolicy), "policy")
-	mocktest.EqualLists(t, "flow log grants", mocktest.Grants(doc), want)
-	mocktest.CheckTags(t, res, map[string]string{"App": "strata", "Env": "test", "Owner": "research-it"})
+	assert.Equal(t, want, mocktest.Grants(doc))
+	checkTags(t, res, map[string]string{"App": "strata", "Env": "test", "Owner": "research-it"})
 }
 
 func TestFlowLogDefaults(t *testing.T) {
 	res := deploy(t, network.Args{FlowLogs: network.FlowLogs{Enabled: true}})
-	mocktest.Eq(t, "retention", mocktest.One(t, res, typeLogGroup).In("retentionInDays"), 365.0)
-	mocktest.Eq(t, "traffic", mocktest.One(t, res, typeFlowLog).In("trafficType"), "ALL")
+	assert.Equal(t, 365.0, mocktest.One(t, res, typeLogGroup).In("retentionInDays"))
+	assert.Equal(t, "ALL", mocktest.One(t, res, typeFlowLog).In("trafficType"))
 }
 
 func TestExistingVPC(t *testing.T) {
@@ -250,20 +586,26 @@ func TestExistingVPC(t *testing.T) {
 	}
 	res := deploy(t, args)
 	mocktest.One(t, res, typeNetwork)
-	if n := len(res.Resources()); n != 1 {
-		t.Errorf("got %d registrations, want only the component", n)
-	}
-	mocktest.Eq(t, "invokes", len(res.Invokes()), 0)
-	mocktest.Eq(t, "vpc id", res.Outputs["vpcId"], args.VPCID)
-	mocktest.EqualLists(t, "private", strs(res.Outputs["private"]), args.PrivateSubnetIDs)
-	mocktest.EqualLists(t, "public", strs(res.Outputs["public"]), args.PublicSubnetIDs)
-	mocktest.Eq(t, "private count", res.Outputs["privateCount"], 2)
-	mocktest.Eq(t, "zones", len(strs(res.Outputs["zones"])), 0)
-	mocktest.Eq(t, "flow log group", res.Outputs["flowLogGroup"], "")
+	assert.Len(t, res.Resources(), 1, "only the component")
+	assert.Empty(t, res.Invokes())
+	assert.Equal(t, args.VPCID, res.Outputs["vpcId"])
+	assert.Equal(t, "", res.Outputs["cidr"])
+	assert.Equal(t, args.PrivateSubnetIDs, strs(res.Outputs["private"]))
+	assert.Equal(t, args.PublicSubnetIDs, strs(res.Outputs["public"]))
+	// An existing subnet's key is its id: a literal of the config, stable as long as the subnet.
+	assert.Equal(t, args.PrivateSubnetIDs, strs(res.Outputs["privateKeys"]))
+	assert.Equal(t, args.PublicSubnetIDs, strs(res.Outputs["publicKeys"]))
+	assert.Equal(t, []string{"", ""}, strs(res.Outputs["privateZones"]), "zones are not looked up")
+	assert.Equal(t, []string{"", ""}, strs(res.Outputs["privateCidrs"]), "blocks are not looked up")
+	assert.Equal(t, 2, res.Outputs["privateCount"])
+	assert.Empty(t, strs(res.Outputs["zones"]))
+	assert.Empty(t, strs(res.Outputs["privateRouteTables"]))
+	assert.Empty(t, strs(res.Outputs["natIps"]))
+	assert.Equal(t, "", res.Outputs["flowLogGroup"])
 
 	// Public subnets are optional.
 	res = deploy(t, network.Args{VPCID: args.VPCID, PrivateSubnetIDs: args.PrivateSubnetIDs})
-	mocktest.Eq(t, "public count", res.Outputs["publicCount"], 0)
+	assert.Equal(t, 0, res.Outputs["publicCount"])
 }
 
 func TestInvalidArgs(t *testing.T) {
@@ -276,6 +618,7 @@ func TestInvalidArgs(t *testing.T) {
 		}
 		return a
 	}
+	key128 := strings.Repeat("k", 128)
 	tests := []struct {
 		name string
 		args network.Args
@@ -339,6 +682,10 @@ func TestInvalidArgs(t *testing.T) {
 			[]string{"cidr: applies to a new VPC only: remove it, or remove vpcId to create a VPC", "natGateways: applies to a new VPC only", "flowLogs: applies to a new VPC only"}},
 		{"naming", network.Args{Naming: naming.Convention{App: "Strata", Env: "test"}},
 			[]string{"naming.app:", "naming.owner: is required"}},
+		{"EC2 tag key of 128 characters", network.Args{Naming: naming.Convention{App: "strata", Env: "test", Owner: "it", Extra: map[string]string{key128: "v"}}},
+			[]string{"naming.tags." + key128 + ": is 128 characters long: the VPC's resources (EC2) accept tag keys of at most 127"}},
+		{"tag key too long for any service", network.Args{Naming: naming.Convention{App: "strata", Env: "test", Owner: "it", Extra: map[string]string{key128 + "k": "v"}}},
+			[]string{"naming.tags." + key128 + "k: tag keys must be 1 to 128 characters long"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -350,10 +697,7 @@ func TestInvalidArgs(t *testing.T) {
 				_, err := network.New(ctx, "network", &args)
 				return err
 			}, tc.want...)
-			lines := strings.Split(err.Error(), "\n")
-			if len(lines) != len(tc.want) {
-				t.Errorf("got %d problems, want %d:\n%s", len(lines), len(tc.want), err)
-			}
+			assert.Len(t, strings.Split(err.Error(), "\n"), len(tc.want), "one line per problem:\n%s", err)
 		})
 	}
 }

@@ -31,7 +31,7 @@ type Resource struct {
 	Parent string
 	// Custom is false for component resources.
 	Custom bool
-	// Remote marks a component implemented by a provider plugin (awsx): it has no children here.
+	// Remote marks a component implemented by a provider plugin: it has no children here.
 	Remote         bool
 	Protect        bool
 	RetainOnDelete bool

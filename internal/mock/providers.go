@@ -1,6 +1,9 @@
 package mock
 
 import (
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 	"hash/fnv"
 	"reflect"
@@ -15,10 +18,19 @@ import (
 
 // idPrefixes are the prefixes of AWS-generated ids; other resources use their physical name as id.
 var idPrefixes = map[string]string{
-	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":            "sg-",
+	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "sg-",
+	"aws:ec2/eip:Eip":                                              "eipalloc-",
 	"aws:ec2/flowLog:FlowLog":                                      "fl-",
+	"aws:ec2/internetGateway:InternetGateway":                      "igw-",
 	"aws:ec2/launchTemplate:LaunchTemplate":                        "lt-",
+	"aws:ec2/instance:Instance":                                    "i-",
+	"aws:ebs/volume:Volume":                                        "vol-",
+	"aws:ec2/natGateway:NatGateway":                                "nat-",
+	"aws:ec2/routeTable:RouteTable":                                "rtb-",
+	"aws:ec2/routeTableAssociation:RouteTableAssociation":          "rtbassoc-",
 	"aws:ec2/securityGroup:SecurityGroup":                          "sg-",
+	"aws:ec2/subnet:Subnet":                                        "subnet-",
+	"aws:ec2/vpc:Vpc":                                              "vpc-",
 	"aws:ec2/vpcEndpoint:VpcEndpoint":                              "vpce-",
 	"aws:efs/accessPoint:AccessPoint":                              "fsap-",
 	"aws:efs/fileSystem:FileSystem":                                "fs-",
@@ -111,8 +123,18 @@ func (m *Monitor) arn(typ, physical, id string) string {
 		return regional("elasticloadbalancing", "loadbalancer/app/"+physical+"/"+fakeID("", physical)[:16])
 	case "aws:lb/targetGroup:TargetGroup":
 		return regional("elasticloadbalancing", "targetgroup/"+physical+"/"+fakeID("", physical)[:16])
+	case "aws:ec2/natGateway:NatGateway":
+		return regional("ec2", "natgateway/"+id)
+	case "aws:ec2/eip:Eip":
+		return regional("ec2", "elastic-ip/"+id)
+	case "aws:ebs/volume:Volume":
+		return regional("ec2", "volume/"+id)
 	case "aws:acm/certificate:Certificate":
 		return regional("acm", "certificate/"+fakeID("", physical))
+	case "aws:sfn/stateMachine:StateMachine":
+		return regional("states", "stateMachine:"+physical)
+	case "aws:cloudwatch/eventRule:EventRule":
+		return regional("events", "rule/"+physical)
 	}
 	switch service {
 	case "s3":
@@ -145,23 +167,33 @@ func kebab(s string) string {
 // hooks add the attributes a provider computes beyond id, name and ARN. They receive the logical
 // name and the state so far (the inputs).
 var hooks = map[string]func(m *Monitor, name string, state map[string]any){
-	// awsx's Vpc is a remote component: only its plain outputs reach the program.
-	"awsx:ec2:Vpc": func(m *Monitor, name string, state map[string]any) {
-		n := 3
-		if azs, ok := state["availabilityZoneNames"].([]any); ok && len(azs) > 0 {
-			n = len(azs)
-		} else if k, ok := state["numberOfAvailabilityZones"].(float64); ok {
-			n = int(k)
+	// A VPC's default security group, network ACL and main route table come with it.
+	"aws:ec2/vpc:Vpc": func(m *Monitor, name string, state map[string]any) {
+		state["defaultSecurityGroupId"] = fakeID("sg-", name+"/default")
+		state["defaultNetworkAclId"] = fakeID("acl-", name+"/default")
+		state["defaultRouteTableId"] = fakeID("rtb-", name+"/main")
+		state["mainRouteTableId"] = state["defaultRouteTableId"]
+		state["ownerId"] = Account
+	},
+	// An Elastic IP's allocation id is its id in AWS; here it follows the logical name (the id
+	// follows the URN, which a hook does not see). Its address comes from the allocation id, as a
+	// NAT gateway's does, so both report the same one.
+	"aws:ec2/eip:Eip": func(m *Monitor, name string, state map[string]any) {
+		alloc := fakeID("eipalloc-", name)
+		state["allocationId"] = alloc
+		state["publicIp"] = publicIP(alloc)
+		if _, ok := state["domain"]; !ok {
+			state["domain"] = "vpc"
 		}
-		var public, private []any
-		for i := range n {
-			public = append(public, fakeID("subnet-", fmt.Sprintf("%s-public-%d", name, i)))
-			private = append(private, fakeID("subnet-", fmt.Sprintf("%s-private-%d", name, i)))
+	},
+	"aws:ec2/natGateway:NatGateway": func(m *Monitor, name string, state map[string]any) {
+		if alloc, ok := state["allocationId"].(string); ok {
+			state["publicIp"] = publicIP(alloc)
 		}
-		state["vpcId"] = fakeID("vpc-", name)
-		state["publicSubnetIds"] = public
-		state["privateSubnetIds"] = private
-		state["isolatedSubnetIds"] = []any{}
+		if _, ok := state["connectivityType"]; !ok {
+			state["connectivityType"] = "public"
+		}
+		state["networkInterfaceId"] = fakeID("eni-", name)
 	},
 	"aws:rds/instance:Instance": func(m *Monitor, name string, state map[string]any) {
 		id, _ := state["identifier"].(string)
@@ -213,6 +245,34 @@ var hooks = map[string]func(m *Monitor, name string, state map[string]any){
 	"aws:ec2/launchTemplate:LaunchTemplate": func(m *Monitor, name string, state map[string]any) {
 		state["latestVersion"] = float64(1)
 	},
+	// An instance keeps its given private address or gets one in 10.0.0.0/8 derived from its
+	// logical name; its private DNS name follows the address, as in a VPC with DNS hostnames.
+	"aws:ec2/instance:Instance": func(m *Monitor, name string, state map[string]any) {
+		ip, _ := state["privateIp"].(string)
+		if ip == "" {
+			h := fnv.New32a()
+			h.Write([]byte(name))
+			n := h.Sum32()
+			ip = fmt.Sprintf("10.%d.%d.%d", n>>16&0xff, n>>8&0xff, 4+n%250)
+		}
+		domain := m.region + ".compute.internal"
+		if m.region == "us-east-1" {
+			domain = "ec2.internal"
+		}
+		state["privateIp"] = ip
+		state["privateDns"] = "ip-" + strings.ReplaceAll(ip, ".", "-") + "." + domain
+		state["instanceState"] = "running"
+	},
+	"aws:ec2/placementGroup:PlacementGroup": func(m *Monitor, name string, state map[string]any) {
+		state["placementGroupId"] = fakeID("pg-", name)
+	},
+	// A scaling policy's ARN names its group and itself, as alarm actions use it.
+	"aws:autoscaling/policy:Policy": func(m *Monitor, name string, state map[string]any) {
+		group, _ := state["autoscalingGroupName"].(string)
+		policy, _ := state["name"].(string)
+		state["arn"] = "arn:aws:autoscaling:" + m.region + ":" + Account + ":scalingPolicy:" + fakeID("", name)[:8] +
+			"-0000-4000-8000-" + fakeID("", policy)[:12] + ":autoScalingGroupName/" + group + ":policyName/" + policy
+	},
 	"aws:lightsail/containerService:ContainerService": func(m *Monitor, name string, state map[string]any) {
 		physical, _ := state["name"].(string)
 		state["url"] = "https://" + physical + ".mock0abcd." + m.region + ".cs.amazonlightsail.com/"
@@ -225,9 +285,44 @@ var hooks = map[string]func(m *Monitor, name string, state map[string]any){
 			}
 		}
 	},
+	// A key pair that is a fixed function of the logical name: a real Ed25519 public key in OpenSSH
+	// form, and a placeholder private key (a secret, as the provider marks it).
+	"tls:index/privateKey:PrivateKey": func(m *Monitor, name string, state map[string]any) {
+		seed := sha256.Sum256([]byte(name))
+		pub := ed25519.NewKeyFromSeed(seed[:]).Public().(ed25519.PublicKey)
+		wire := append([]byte{0, 0, 0, 11}, "ssh-ed25519"...)
+		wire = append(append(wire, 0, 0, 0, 32), pub...)
+		fp := sha256.Sum256(wire)
+		state["publicKeyOpenssh"] = "ssh-ed25519 " + base64.StdEncoding.EncodeToString(wire) + "\n"
+		state["publicKeyFingerprintSha256"] = "SHA256:" + base64.RawStdEncoding.EncodeToString(fp[:])
+		state["privateKeyOpenssh"] = "-----BEGIN OPENSSH PRIVATE KEY-----\nmock" + fakeID("", name) + "\n-----END OPENSSH PRIVATE KEY-----\n"
+	},
+	// A new document's first version is its latest and its default.
+	"aws:ssm/document:Document": func(m *Monitor, name string, state map[string]any) {
+		state["latestVersion"] = "1"
+		state["defaultVersion"] = "1"
+		state["documentVersion"] = "1"
+	},
+	"aws:ssm/association:Association": func(m *Monitor, name string, state map[string]any) {
+		h := fakeID("", name)
+		state["associationId"] = h[:8] + "-0000-4000-8000-" + fakeID("", name+"/association")[:12]
+	},
 	// The generated value is a fixed function of the logical name, so runs are repeatable.
 	"random:index/randomPassword:RandomPassword": func(m *Monitor, name string, state map[string]any) {
 		state["result"] = "Pw-" + fakeID("", name) + "_" + fakeID("", name+"-2")
+	},
+	// A random id follows its logical name and keepers: as in the provider, where it lives in the
+	// state and changes only with its keepers, two runs give the same id and a changed keeper a
+	// new one. Only the hex form (prefix and 2 × byteLength digits) is filled in.
+	"random:index/randomId:RandomId": func(m *Monitor, name string, state map[string]any) {
+		n, _ := state["byteLength"].(float64)
+		seed := name + " " + fmt.Sprint(state["keepers"]) // maps print with sorted keys
+		hex := ""
+		for i := 0; len(hex) < 2*int(n); i++ {
+			hex += fakeID("", fmt.Sprint(seed, i))[1:] // 16 digits of a 64-bit hash
+		}
+		prefix, _ := state["prefix"].(string)
+		state["hex"] = prefix + hex[:2*int(n)]
 	},
 	"aws:lightsail/database:Database": func(m *Monitor, name string, state map[string]any) {
 		physical, _ := state["relationalDatabaseName"].(string)
@@ -238,6 +333,14 @@ var hooks = map[string]func(m *Monitor, name string, state map[string]any){
 		}
 		state["masterEndpointPort"] = port
 	},
+}
+
+// publicIP returns an address of TEST-NET-3 (203.0.113.0/24, reserved for documentation) derived
+// from seed.
+func publicIP(seed string) string {
+	h := fnv.New32a()
+	h.Write([]byte(seed))
+	return fmt.Sprintf("203.0.113.%d", 1+h.Sum32()%254)
 }
 
 // dnsValidation gives a certificate the CNAME record that proves control of its domain.
@@ -277,17 +380,19 @@ var invokes = map[string]func(m *Monitor, args map[string]any) map[string]any{
 	"aws:elb/getServiceAccount:getServiceAccount": func(m *Monitor, _ map[string]any) map[string]any {
 		return map[string]any{"id": "127311923021", "arn": "arn:aws:iam::127311923021:root"}
 	},
-	// The route table associated with a subnet: one per subnet, as awsx's Vpc creates them.
-	"aws:ec2/getRouteTable:getRouteTable": func(m *Monitor, args map[string]any) map[string]any {
-		subnet, _ := args["subnetId"].(string)
-		id := fakeID("rtb-", subnet)
-		return map[string]any{"id": id, "routeTableId": id, "subnetId": subnet, "vpcId": args["vpcId"],
-			"arn": "arn:aws:ec2:" + m.region + ":" + Account + ":route-table/" + id, "ownerId": Account}
-	},
 	"aws:route53/getZone:getZone": func(m *Monitor, args map[string]any) map[string]any {
 		name, _ := args["name"].(string)
 		name = strings.TrimSuffix(name, ".")
 		id := "Z" + strings.ToUpper(fakeID("", name)[:13])
 		return map[string]any{"id": id, "zoneId": id, "name": name, "privateZone": false}
+	},
+	// A subnet by id: its zone is one of the region's first three, fixed per subnet.
+	"aws:ec2/getSubnet:getSubnet": func(m *Monitor, args map[string]any) map[string]any {
+		id, _ := args["id"].(string)
+		h := fnv.New32a()
+		h.Write([]byte(id))
+		zone := m.region + string(rune('a'+h.Sum32()%3))
+		return map[string]any{"id": id, "availabilityZone": zone, "vpcId": fakeID("vpc-", "subnet/"+id),
+			"arn": "arn:aws:ec2:" + m.region + ":" + Account + ":subnet/" + id, "ownerId": Account, "state": "available"}
 	},
 }

@@ -131,9 +131,12 @@ var untaggable = map[string]bool{
 	"aws:ecs/clusterCapacityProviders:ClusterCapacityProviders":                                  true,
 	"aws:efs/backupPolicy:BackupPolicy":                                                          true,
 	"aws:efs/fileSystemPolicy:FileSystemPolicy":                                                  true,
+	"aws:ec2/route:Route":                                                                        true,
+	"aws:ec2/routeTableAssociation:RouteTableAssociation":                                        true,
 	"aws:efs/mountTarget:MountTarget":                                                            true,
 	"aws:iam/rolePolicy:RolePolicy":                                                              true,
 	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":                                          true,
+	"aws:lb/listenerCertificate:ListenerCertificate":                                             true,
 	"aws:lightsail/containerServiceDeploymentVersion:ContainerServiceDeploymentVersion":          true,
 	"aws:route53/record:Record":                                                                  true,
 	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2":                       true,
@@ -146,11 +149,8 @@ var untaggable = map[string]bool{
 	"aws:sns/topicSubscription:TopicSubscription":                                                true,
 }
 
-// Taggable reports whether r is an AWS resource (or awsx component) that accepts tags.
+// Taggable reports whether r is an AWS resource that accepts tags.
 func Taggable(r *mock.Resource) bool {
-	if r.Type == "awsx:ec2:Vpc" {
-		return true
-	}
 	return r.Custom && strings.HasPrefix(r.Type, "aws:") && !untaggable[r.Type]
 }
 
