@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -362,7 +361,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		}
 		a.Region = region.Name
 	}
-	if err := errors.Join(a.validateNaming(), a.Validate()); err != nil {
+	if err := errors.Join(field.Prefix("naming", a.Naming.Validate()), a.Validate()); err != nil {
 		return nil, fmt.Errorf("network %s: %w", name, err)
 	}
 	var zones []zone
@@ -421,23 +420,6 @@ func subnetIDs(subnets []Subnet) pulumi.StringArray {
 	}
 	return ids
 }
-
-// validateNaming checks the code-set Naming, and what EC2 refuses beyond the convention's own
-// rules: a tag key of 128 characters (EC2 accepts 127, most other services 128).
-func (a *Args) validateNaming() error {
-	var errs field.Errors
-	errs.Merge("naming", a.Naming.Validate())
-	for _, k := range slices.Sorted(maps.Keys(a.Naming.Extra)) {
-		path := field.Join("naming", field.Join("tags", k))
-		if n := utf8.RuneCountInString(k); n > maxEC2TagKey && !errs.Covers(path) {
-			errs.Add(path, "is %d characters long: the VPC's resources (EC2) accept tag keys of at most %d", n, maxEC2TagKey)
-		}
-	}
-	return errs.Err()
-}
-
-// maxEC2TagKey is the longest tag key EC2 accepts (Tag.Key in the EC2 API).
-const maxEC2TagKey = 127
 
 // zone is one availability zone of a new VPC with its subnets.
 type zone struct {
