@@ -31,60 +31,60 @@ const (
 // FlowLogsService is the service principal that delivers VPC flow logs.
 const FlowLogsService = "vpc-flow-logs.amazonaws.com"
 
-// Args configures the network. The JSON names are the keys of the strata:network config object.
+// Args configures the network.
 // Without VPCID a new VPC is created; with it, an existing VPC's ids are passed through and nothing
 // is created.
 type Args struct {
 	// CIDR is the new VPC's IPv4 block, /16 to /24 (the layout needs /28 subnets at least).
 	// Default 10.0.0.0/16.
-	CIDR string `json:"cidr"`
+	CIDR string
 	// AZCount is the number of availability zones, 2 or 3: the first ones of the region that are
 	// available. Default 2 unless AvailabilityZones is set.
-	AZCount int `json:"azCount"`
+	AZCount int
 	// AvailabilityZones names 2 or 3 zones of the stack's region, e.g. us-east-2a, instead of
 	// AZCount. Pin them for a long-lived network: AZCount picks anew on every run.
-	AvailabilityZones []string `json:"availabilityZones"`
+	AvailabilityZones []string
 	// NATGateways is NATNone, NATSingle (default) or NATOnePerAZ.
-	NATGateways string `json:"natGateways"`
+	NATGateways string
 	// Subnets sets the public and/or private CIDR of listed zones explicitly (keys are zone
 	// names from AvailabilityZones). Default: the letter-keyed layout (see ZoneCIDRs).
-	Subnets map[string]ZoneSubnets `json:"subnets"`
+	Subnets map[string]ZoneSubnets
 	// FlowLogs sends the VPC's flow logs to CloudWatch Logs. Default off.
-	FlowLogs FlowLogs `json:"flowLogs"`
+	FlowLogs FlowLogs
 
 	// VPCID adopts an existing VPC (vpc- and 8 or 17 hex digits) instead of creating one.
-	VPCID string `json:"vpcId"`
+	VPCID string
 	// PrivateSubnetIDs are the existing VPC's private subnets: at least 2, in different zones.
-	PrivateSubnetIDs []string `json:"privateSubnetIds"`
+	PrivateSubnetIDs []string
 	// PublicSubnetIDs are the existing VPC's public subnets (optional; at least 2 if given), which
 	// an internet-facing load balancer needs.
-	PublicSubnetIDs []string `json:"publicSubnetIds"`
+	PublicSubnetIDs []string
 
 	// Naming names and tags the resources; set by the stack from the stage config.
-	Naming naming.Convention `json:"-"`
+	Naming naming.Convention
 	// Region is the stack's AWS region: the availability zones must lie in it, and it names the
 	// gateway endpoints' services. Default: New looks it up (aws.GetRegion); a stack sets it
 	// first, so that Validate can check the zones before anything is registered.
-	Region string `json:"-"`
+	Region string
 }
 
 // ZoneSubnets are the explicit subnet CIDRs of one zone; an empty one keeps its layout block.
 type ZoneSubnets struct {
 	// Public is the public subnet's IPv4 block, /16 to /28, inside the VPC.
-	Public string `json:"public"`
+	Public string
 	// Private is the private subnet's IPv4 block, /16 to /28, inside the VPC.
-	Private string `json:"private"`
+	Private string
 }
 
 // FlowLogs configures the VPC's flow logs.
 type FlowLogs struct {
 	// Enabled turns flow logs on. Default false.
-	Enabled bool `json:"enabled"`
+	Enabled bool
 	// RetentionDays keeps the log events this long: a CloudWatch Logs retention value
 	// (logs.RetentionDays). Default 365, a year, as checkov's CKV_AWS_338 asks.
-	RetentionDays int `json:"retentionDays"`
+	RetentionDays int
 	// TrafficType is ALL (default), ACCEPT or REJECT.
-	TrafficType string `json:"trafficType"`
+	TrafficType string
 }
 
 // Network is the environment's VPC and subnets, created or adopted.
@@ -134,7 +134,12 @@ var (
 	zoneRE = regexp.MustCompile(`^([a-z]{2}(-gov)?-[a-z]+-[0-9]+)([a-z])$`)
 )
 
-func (a *Args) applyDefaults() {
+// WithDefaults returns a copy of a with the documented defaults of a new VPC filled in; an
+// existing VPC's arguments have none.
+func (a Args) WithDefaults() Args {
+	if a.VPCID != "" {
+		return a
+	}
 	if a.CIDR == "" {
 		a.CIDR = "10.0.0.0/16"
 	}
@@ -150,11 +155,12 @@ func (a *Args) applyDefaults() {
 	if a.FlowLogs.TrafficType == "" {
 		a.FlowLogs.TrafficType = "ALL"
 	}
+	return a
 }
 
-// Validate applies the defaults of a new VPC, then reports every problem with the fields that come
-// from config; paths are their JSON names. New checks Naming as well.
-func (a *Args) Validate() error {
+// Validate reports every problem with the settings, with the defaults of a new VPC; paths are the
+// settings' names in lowerCamelCase. New checks Naming as well.
+func (a Args) Validate() error {
 	var errs field.Errors
 	if a.VPCID != "" {
 		a.validateExisting(&errs)
@@ -168,7 +174,7 @@ func (a *Args) Validate() error {
 			errs.Add(l.path, "lists subnets of an existing VPC: set vpcId as well, or remove it to create a VPC")
 		}
 	}
-	a.applyDefaults()
+	a = a.WithDefaults()
 	vpc, err := parseCIDR(a.CIDR, MinVPCPrefix, MaxVPCPrefix)
 	errs.Check("cidr", err)
 	vpcOK := err == nil
@@ -353,7 +359,7 @@ func (a *Args) zoneCIDRs(vpc netip.Prefix, zone string) (public, private netip.P
 
 // New creates the network, or adopts an existing VPC.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Network, error) {
-	a := *args
+	a := args.WithDefaults()
 	if a.VPCID == "" && a.Region == "" {
 		region, err := aws.GetRegion(ctx, nil)
 		if err != nil {
