@@ -42,7 +42,13 @@ type invocation struct {
 
 // commands are strata's subcommands by name.
 var commands = map[string]command{
-	"plan": planCommand,
+	"plan":   planCommand,
+	"check":  checkCommand,
+	"cost":   costCommand,
+	"diff":   diffCommand,
+	"graph":  graphCommand,
+	"report": reportCommand,
+	"export": exportCommand,
 }
 
 func run(args []string, stdout, stderr io.Writer) int {

@@ -3,7 +3,10 @@ package bucket
 import (
 	"fmt"
 	"regexp"
+	"slices"
+	"strings"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -17,6 +20,13 @@ const (
 	DefaultNoncurrentVersionExpirationDays    = 90
 	DefaultAbortIncompleteMultipartUploadDays = 7
 )
+
+// ServerAccessLogPrefix starts the keys of the S3 server access logs in a log bucket: each source
+// bucket writes under <prefix><source bucket name>/.
+const ServerAccessLogPrefix = "s3/"
+
+// LogDeliveryService is the service principal that delivers S3 server access logs.
+const LogDeliveryService = "logging.s3.amazonaws.com"
 
 // Args configures a Bucket.
 type Args struct {
@@ -43,8 +53,22 @@ type Args struct {
 	// Statements adds statements to the bucket policy, given the bucket's ARN; for example log
 	// delivery by a service. The TLS-only statement is always there.
 	Statements func(bucketARN string) []policy.Statement
+	// Logging sends the bucket's S3 server access logs (every request, as checkov asks of data
+	// buckets) to a log bucket. Default nil: no access logs, for log buckets themselves.
+	Logging *Logging
+	// AccessLogSources makes this a log bucket for the S3 server access logs of these buckets (in
+	// this account): the policy lets S3's log delivery write under s3/<source>/ for them and no
+	// other bucket. Needs SSE-S3 (no KMSKeyARN): log delivery cannot write SSE-KMS by default.
+	AccessLogSources []string
 	// Protect marks the bucket protected, so Pulumi refuses to delete or replace it.
 	Protect bool
+}
+
+// Logging says where a bucket's S3 server access logs go.
+type Logging struct {
+	// TargetBucket is the name of the log bucket (required): in the same account and region, with
+	// SSE-S3, and whose policy admits this bucket (AccessLogSources). Not the bucket itself.
+	TargetBucket string
 }
 
 // Bucket is a private, encrypted, versioned S3 bucket.
@@ -58,10 +82,18 @@ type Bucket struct {
 	// Policy is the bucket policy, for DependsOn: a service that writes to the bucket as soon as
 	// it is configured (load balancer access logs) must wait for the grant.
 	Policy pulumi.Resource
+	// LogPrefix is where the bucket's server access logs go in the log bucket, s3/<name>/; empty
+	// without Logging.
+	LogPrefix pulumi.StringOutput
 }
 
 // WithDefaults returns a copy of a with the documented defaults filled in.
 func (a Args) WithDefaults() Args {
+	a.AccessLogSources = slices.Clone(a.AccessLogSources)
+	if a.Logging != nil {
+		l := *a.Logging
+		a.Logging = &l
+	}
 	if a.NoncurrentVersionExpirationDays == 0 {
 		a.NoncurrentVersionExpirationDays = DefaultNoncurrentVersionExpirationDays
 	}
@@ -76,8 +108,8 @@ func (a Args) WithDefaults() Args {
 var KMSKeyARN = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[0-9a-f-]+$`)
 
 // Validate reports every problem with the arguments, with their defaults. Paths are "name",
-// "noncurrentVersionExpirationDays", "abortIncompleteMultipartUploadDays", "kmsKeyArn" and
-// "forceDestroy".
+// "noncurrentVersionExpirationDays", "abortIncompleteMultipartUploadDays", "expireCurrentDays",
+// "kmsKeyArn", "forceDestroy", "logging.targetBucket" and "accessLogSources[i]".
 func (a Args) Validate() error {
 	a = a.WithDefaults()
 	var errs field.Errors
@@ -94,6 +126,31 @@ func (a Args) Validate() error {
 	}
 	if a.ForceDestroy && a.Protect {
 		errs.Add("forceDestroy", "must be false for a protected bucket: a destroy must never empty it")
+	}
+	if a.Logging != nil {
+		target := a.Logging.TargetBucket
+		if errs.Required("logging.targetBucket", target, "name the log bucket that receives the server access logs") {
+			errs.Check("logging.targetBucket", naming.BucketName(target))
+			if target == a.Name {
+				errs.Add("logging.targetBucket", "is the bucket itself: every log delivery would be logged again; use a separate log bucket")
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for i, src := range a.AccessLogSources {
+		path := field.Index("accessLogSources", i)
+		switch err := naming.BucketName(src); {
+		case err != nil:
+			errs.Check(path, err)
+		case src == a.Name:
+			errs.Add(path, "is the log bucket itself: a log bucket does not log to itself")
+		case seen[src]:
+			errs.Add(path, "%q is listed twice", src)
+		}
+		seen[src] = true
+	}
+	if len(a.AccessLogSources) > 0 && a.KMSKeyARN != "" {
+		errs.Add("kmsKeyArn", "is set on a log bucket: S3 server access logs can only be delivered to a bucket with SSE-S3; remove kmsKeyArn")
 	}
 	return errs.Err()
 }
@@ -171,12 +228,23 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 
+	account := ""
+	if len(a.AccessLogSources) > 0 {
+		caller, err := aws.GetCallerIdentity(ctx, &aws.GetCallerIdentityArgs{}, parent)
+		if err != nil {
+			return nil, fmt.Errorf("bucket %s: looking up the account for log delivery: %w", name, err)
+		}
+		account = caller.AccountId
+	}
 	// The policy waits for the public access block, which S3 otherwise may apply afterwards and
 	// reject the policy update in between.
 	bucketPolicy, err := s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{
 		Bucket: id,
 		Policy: bucket.Arn.ApplyT(func(arn string) (string, error) {
 			statements := []policy.Statement{policy.DenyInsecureTransport(arn)}
+			if len(a.AccessLogSources) > 0 {
+				statements = append(statements, ServerAccessLogDelivery(arn, account, a.AccessLogSources))
+			}
 			if a.Statements != nil {
 				statements = append(statements, a.Statements(arn)...)
 			}
@@ -185,6 +253,19 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}, parent, pulumi.DependsOn([]pulumi.Resource{publicAccess}))
 	if err != nil {
 		return nil, err
+	}
+
+	b.LogPrefix = pulumi.String("").ToStringOutput()
+	if a.Logging != nil {
+		prefix := ServerAccessLogPrefix + a.Name + "/"
+		if _, err := s3.NewBucketLoggingV2(ctx, name+"-logging", &s3.BucketLoggingV2Args{
+			Bucket:       id,
+			TargetBucket: pulumi.String(a.Logging.TargetBucket),
+			TargetPrefix: pulumi.String(prefix),
+		}, parent); err != nil {
+			return nil, err
+		}
+		b.LogPrefix = pulumi.String(prefix).ToStringOutput()
 	}
 
 	rules := s3.BucketLifecycleConfigurationV2RuleArray{
@@ -223,10 +304,37 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 
 	b.Name, b.ARN, b.Policy = bucket.Bucket, bucket.Arn, bucketPolicy
 	if err := ctx.RegisterResourceOutputs(b, pulumi.Map{
-		"name": b.Name,
-		"arn":  b.ARN,
+		"name":      b.Name,
+		"arn":       b.ARN,
+		"logPrefix": b.LogPrefix,
 	}); err != nil {
 		return nil, err
 	}
 	return b, nil
+}
+
+// ServerAccessLogDelivery is the log bucket's grant to S3's log delivery: PutObject under
+// s3/<source>/ for each source bucket, only on behalf of those buckets (aws:SourceArn) of this
+// account (aws:SourceAccount), so no other bucket can write logs into this one.
+func ServerAccessLogDelivery(logBucketARN, account string, sources []string) policy.Statement {
+	partition := "aws"
+	if parts := strings.Split(logBucketARN, ":"); len(parts) > 1 {
+		partition = parts[1]
+	}
+	var resources, sourceARNs []string
+	for _, src := range sources {
+		resources = append(resources, policy.Objects(logBucketARN, ServerAccessLogPrefix+src+"/"))
+		sourceARNs = append(sourceARNs, "arn:"+partition+":s3:::"+src)
+	}
+	return policy.Statement{
+		Sid:       "S3ServerAccessLogDelivery",
+		Effect:    "Allow",
+		Principal: map[string]any{"Service": LogDeliveryService},
+		Action:    []string{"s3:PutObject"},
+		Resource:  resources,
+		Condition: policy.Condition{
+			"ArnLike":      {"aws:SourceArn": sourceARNs},
+			"StringEquals": {"aws:SourceAccount": account},
+		},
+	}
 }

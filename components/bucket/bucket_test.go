@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/strata-iac/strata/components/bucket"
 	"github.com/strata-iac/strata/components/policy"
@@ -21,6 +23,7 @@ const (
 	typeOwnership  = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
 	typePolicy     = "aws:s3/bucketPolicy:BucketPolicy"
 	typeLifecycle  = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
+	typeLogging    = "aws:s3/bucketLoggingV2:BucketLoggingV2"
 )
 
 func mustRun(t *testing.T, args bucket.Args) *mock.Result {
@@ -109,6 +112,16 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 		{"bad kms", bucket.Args{Name: "abc", KMSKeyARN: "alias/mine"}, []string{`kmsKeyArn: "alias/mine" is not a KMS key ARN`}},
 		{"force destroy protected", bucket.Args{Name: "abc", ForceDestroy: true, Protect: true}, []string{"forceDestroy: must be false for a protected bucket"}},
 		{"expiry out of range", bucket.Args{Name: "abc", ExpireCurrentDays: -1}, []string{"expireCurrentDays: -1 is out of range: use 1 to 3650 days"}},
+		{"logging without target", bucket.Args{Name: "abc", Logging: &bucket.Logging{}}, []string{"logging.targetBucket: is required: name the log bucket"}},
+		{"logging to a bad name", bucket.Args{Name: "abc", Logging: &bucket.Logging{TargetBucket: "Logs"}}, []string{`logging.targetBucket: "Logs" is not a valid S3 bucket name`}},
+		{"logging to itself", bucket.Args{Name: "abc", Logging: &bucket.Logging{TargetBucket: "abc"}}, []string{"logging.targetBucket: is the bucket itself"}},
+		{"bad log sources", bucket.Args{Name: "logs", AccessLogSources: []string{"data", "Data", "logs", "data"}}, []string{
+			`accessLogSources[1]: "Data" is not a valid S3 bucket name`,
+			"accessLogSources[2]: is the log bucket itself",
+			`accessLogSources[3]: "data" is listed twice`,
+		}},
+		{"log bucket with KMS", bucket.Args{Name: "logs", AccessLogSources: []string{"data"}, KMSKeyARN: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
+			[]string{"kmsKeyArn: is set on a log bucket: S3 server access logs can only be delivered to a bucket with SSE-S3"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -141,4 +154,43 @@ func TestLogBucketOptions(t *testing.T) {
 	if lc := one(t, res, typeLifecycle); lc.In("rules[2]") != nil {
 		t.Errorf("data buckets must not expire current objects: got %v", lc.In("rules[2]"))
 	}
+}
+
+// A data bucket sends its server access logs to the log bucket under s3/<name>/.
+func TestServerAccessLogging(t *testing.T) {
+	res := mocktest.Run(t, func(ctx *pulumi.Context) error {
+		b, err := bucket.New(ctx, "jobs", &bucket.Args{Name: "kotta-test-jobs", Logging: &bucket.Logging{TargetBucket: "strata-test-s3-logs"}})
+		if err != nil {
+			return err
+		}
+		ctx.Export("logPrefix", b.LogPrefix)
+		return nil
+	})
+	logging := one(t, res, typeLogging)
+	assert.Equal(t, one(t, res, typeBucket).ID, logging.In("bucket"))
+	assert.Equal(t, "strata-test-s3-logs", logging.In("targetBucket"))
+	assert.Equal(t, "s3/kotta-test-jobs/", logging.In("targetPrefix"))
+	assert.Nil(t, logging.In("targetGrants"), "BucketOwnerEnforced log buckets refuse ACL grants")
+	assert.Equal(t, "s3/kotta-test-jobs/", res.Outputs["logPrefix"])
+
+	// Log buckets themselves are not logged.
+	res = mustRun(t, bucket.Args{Name: "strata-test-s3-logs", AccessLogSources: []string{"kotta-test-jobs"}})
+	assert.Empty(t, res.ByType(typeLogging))
+}
+
+// A log bucket lets S3's log delivery write each source's prefix, for those buckets of this
+// account only.
+func TestLogBucketAcceptsServerAccessLogs(t *testing.T) {
+	res := mustRun(t, bucket.Args{Name: "strata-test-s3-logs", ExpireCurrentDays: 90,
+		AccessLogSources: []string{"kotta-test-jobs", "lookup-test-config"}})
+	doc := mocktest.Document(t, one(t, res, typePolicy), "policy")
+	require.Len(t, doc.Statement, 2)
+	s := doc.Statement[1]
+	assert.Equal(t, "Allow", s.Effect)
+	assert.Equal(t, map[string]any{"Service": "logging.s3.amazonaws.com"}, s.Principal)
+	assert.Equal(t, []string{"s3:PutObject"}, s.Action)
+	assert.Equal(t, []string{"arn:aws:s3:::strata-test-s3-logs/s3/kotta-test-jobs/*", "arn:aws:s3:::strata-test-s3-logs/s3/lookup-test-config/*"}, s.Resource)
+	assert.Equal(t, []any{"arn:aws:s3:::kotta-test-jobs", "arn:aws:s3:::lookup-test-config"}, s.Condition["ArnLike"]["aws:SourceArn"])
+	assert.Equal(t, mock.Account, s.Condition["StringEquals"]["aws:SourceAccount"])
+	assert.Equal(t, "AES256", one(t, res, typeEncryption).In("rules[0].applyServerSideEncryptionByDefault.sseAlgorithm"), "log delivery needs SSE-S3")
 }

@@ -4,22 +4,17 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"maps"
 	"regexp"
-	"slices"
-	"strconv"
 	"strings"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/servicediscovery"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/strata-iac/strata/components/field"
+	"github.com/strata-iac/strata/components/fleet"
 	"github.com/strata-iac/strata/components/naming"
 	"github.com/strata-iac/strata/components/policy"
-	"github.com/strata-iac/strata/components/role"
 	"github.com/strata-iac/strata/components/secgroup"
 )
 
@@ -59,40 +54,40 @@ const (
 	maxRootVolumeGiB = 1000
 )
 
-// Args configures a Cluster. The JSON names are the keys of a system's cluster config object.
+// Args configures a Cluster.
 type Args struct {
 	// Capacity is what tasks run on by default: CapacityFargate (default), CapacityFargateSpot or
 	// CapacityEC2. FARGATE and FARGATE_SPOT are registered in every case.
-	Capacity string `json:"capacity"`
+	Capacity string
 	// EC2 sizes the instances; only allowed with CapacityEC2, which defaults every field.
-	EC2 *EC2 `json:"ec2"`
+	EC2 *EC2
 
 	// Naming names and tags the resources; set by the stack from the stage config.
-	Naming naming.Convention `json:"-"`
+	Naming naming.Convention
 	// VPCID is the VPC of the instances' security group (required with CapacityEC2).
-	VPCID pulumi.StringInput `json:"-"`
+	VPCID pulumi.StringInput
 	// SubnetIDs are the private subnets the instances launch in (required with CapacityEC2).
-	SubnetIDs pulumi.StringArray `json:"-"`
+	SubnetIDs pulumi.StringArray
 	// ServiceConnect creates the Cloud Map HTTP namespace <app>-<env> and makes it the cluster's
 	// default Service Connect namespace. Default off.
-	ServiceConnect bool `json:"-"`
+	ServiceConnect bool
 }
 
 // EC2 sizes the container instances of an EC2 capacity provider.
 type EC2 struct {
 	// InstanceType is family.size, e.g. m7g.large. Default t3.medium.
-	InstanceType string `json:"instanceType"`
+	InstanceType string
 	// MinSize is the fewest instances, 0 to MaxSize; 0 lets managed scaling scale to zero. Default 1.
-	MinSize *int `json:"minSize"`
+	MinSize *int
 	// MaxSize is the most instances, MinSize (at least 1) to 20. Default 2.
-	MaxSize int `json:"maxSize"`
+	MaxSize int
 	// RootVolumeGiB is the size of the encrypted gp3 root volume, 30 to 1000. Default 30.
-	RootVolumeGiB int `json:"rootVolumeGiB"`
+	RootVolumeGiB int
 	// TargetCapacityPercent is the share of the instances' capacity that managed scaling keeps in
 	// use, 1 to 100; below 100 leaves spare instances for fast task starts. Default 100.
-	TargetCapacityPercent int `json:"targetCapacityPercent"`
+	TargetCapacityPercent int
 	// Architecture is ArchX86 (default) or ArchARM; it must match the instance family.
-	Architecture string `json:"architecture"`
+	Architecture string
 }
 
 // Cluster is an ECS cluster with its capacity providers.
@@ -122,17 +117,20 @@ var (
 	reservedPrefixes = []string{"aws", "ecs", "fargate"}
 )
 
-func (a *Args) applyDefaults() {
+// WithDefaults returns a copy of a with the documented defaults filled in; an EC2 capacity gets
+// its sizes.
+func (a Args) WithDefaults() Args {
 	if a.Capacity == "" {
 		a.Capacity = CapacityFargate
 	}
 	if a.Capacity != CapacityEC2 {
-		return
+		return a
 	}
-	if a.EC2 == nil {
-		a.EC2 = &EC2{}
+	e := &EC2{}
+	if a.EC2 != nil {
+		*e = *a.EC2
 	}
-	e := a.EC2
+	a.EC2 = e
 	if e.InstanceType == "" {
 		e.InstanceType = "t3.medium"
 	}
@@ -152,13 +150,14 @@ func (a *Args) applyDefaults() {
 	if e.Architecture == "" {
 		e.Architecture = ArchX86
 	}
+	return a
 }
 
-// Validate applies the defaults, then reports every problem with the fields that come from config;
-// paths are their JSON names. New checks Naming and the network inputs as well.
-func (a *Args) Validate() error {
+// Validate reports every problem with the settings, with their defaults; paths are the settings'
+// names in lowerCamelCase. New checks Naming and the network inputs as well.
+func (a Args) Validate() error {
 	var errs field.Errors
-	a.applyDefaults()
+	a = a.WithDefaults()
 	errs.OneOf("capacity", a.Capacity, CapacityFargate, CapacityFargateSpot, CapacityEC2)
 	switch {
 	case a.Capacity == CapacityEC2:
@@ -209,10 +208,10 @@ func isGraviton(family string) bool {
 }
 
 // hostsName is the physical name of the EC2 capacity's role, group, template and capacity provider.
-func (a *Args) hostsName() string { return a.Naming.Name(groupHosts) }
+func (a Args) hostsName() string { return a.Naming.Name(groupHosts) }
 
 // capacityProvider is the name of the default capacity provider.
-func (a *Args) capacityProvider() string {
+func (a Args) capacityProvider() string {
 	switch a.Capacity {
 	case CapacityFargateSpot:
 		return FargateSpot
@@ -223,7 +222,7 @@ func (a *Args) capacityProvider() string {
 }
 
 // checkInputs reports problems with the code-set inputs; paths are their camel-case names.
-func (a *Args) checkInputs() error {
+func (a Args) checkInputs() error {
 	var errs field.Errors
 	if a.Capacity != CapacityEC2 {
 		return nil
@@ -246,14 +245,15 @@ func (a *Args) checkInputs() error {
 
 // New creates a Cluster.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Cluster, error) {
-	a := *args
-	if a.EC2 != nil {
-		e := *a.EC2
-		a.EC2 = &e
-	}
+	a := args.WithDefaults()
 	err := errors.Join(field.Prefix("naming", a.Naming.Validate()), a.Validate())
 	if err == nil {
 		err = a.checkInputs()
+	}
+	if err == nil && a.Capacity == CapacityEC2 {
+		// The hosts' fleet checks what it renders (names, descriptions, sizes) before anything
+		// is registered, too.
+		err = field.Prefix("ec2", a.hosts().Validate())
 	}
 	if err != nil {
 		return nil, fmt.Errorf("cluster %s: %w", name, err)
@@ -294,13 +294,17 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	c.InstanceSecurityGroupID = pulumi.String("").ToStringOutput()
 	defaultProvider := pulumi.StringInput(pulumi.String(c.CapacityProvider))
 	if a.Capacity == CapacityEC2 {
-		cp, sg, err := a.ec2Capacity(ctx, name, cluster, parent)
+		moved, err := fleet.URNs(ctx, "strata:cluster:Cluster", name, opts...)
+		if err != nil {
+			return nil, err
+		}
+		cp, hosts, err := a.ec2Capacity(ctx, name, cluster, moved, parent)
 		if err != nil {
 			return nil, err
 		}
 		providers = append(providers, cp.Name)
 		defaultProvider = cp.Name
-		c.InstanceSecurityGroupID = sg.ID
+		c.InstanceSecurityGroupID = hosts.SecurityGroupID
 	}
 	ccp, err := ecs.NewClusterCapacityProviders(ctx, name, &ecs.ClusterCapacityProvidersArgs{
 		ClusterName:       cluster.Name,
@@ -330,126 +334,66 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	return c, nil
 }
 
-// ec2Capacity creates the container instances (role, security group, launch template, autoscaling
-// group) and the capacity provider that scales them.
-func (a *Args) ec2Capacity(ctx *pulumi.Context, name string, cluster *ecs.Cluster, parent pulumi.ResourceOption) (*ecs.CapacityProvider, *secgroup.Group, error) {
+// hosts are the container instances: an autoscaling group of ECS-optimized instances whose role
+// may do what the ECS agent does (Role.Policy, set once the cluster exists) and whose security
+// group has no ingress. ECS managed scaling owns the group's desired capacity.
+func (a Args) hosts() fleet.Args {
+	e := a.EC2
+	clusterName := a.Naming.Name(groupCluster)
+	return fleet.Args{
+		Naming:      a.Naming,
+		Group:       groupHosts,
+		Description: "ECS-optimized Amazon Linux 2023 instances of " + clusterName,
+		VPCID:       a.VPCID,
+		SubnetIDs:   a.SubnetIDs,
+		// Resolved by EC2 at every launch: no AMI id in state, no region pin, no diff when AWS
+		// publishes a new AMI.
+		Image:         fleet.Image{Parameter: AMIParameter(e.Architecture)},
+		Architecture:  e.Architecture,
+		InstanceTypes: []string{e.InstanceType},
+		RootVolume:    fleet.RootVolume{SizeGiB: e.RootVolumeGiB},
+		// Joins the cluster and blocks IMDS for awsvpc tasks, on top of the fleet's hop limit of
+		// 1, which keeps it from containers on a bridge network (the ECS agent uses the host's).
+		UserData: userData(clusterName),
+		Role: fleet.Permissions{
+			Description:       "ECS container instances of " + clusterName,
+			ManagedPolicyARNs: []string{SSMManagedInstanceCore},
+		},
+		SecurityGroup: fleet.Rules{
+			Description: "ECS container instances: no ingress; tasks have their own groups",
+			Egress: []secgroup.Rule{{
+				Name:        "https",
+				Description: "ECS agent, SSM Session Manager, image registries and package repositories over HTTPS",
+				FromPort:    443,
+				CIDR:        "0.0.0.0/0",
+			}},
+		},
+		Autoscaling: &fleet.Autoscaling{
+			MinSize: *e.MinSize,
+			MaxSize: e.MaxSize,
+			// ECS managed scaling sets the desired capacity; the group starts at MinSize.
+			ExternallyScaled: true,
+			// ECS adds this tag when managed scaling is on; declaring it keeps Pulumi from removing it.
+			Tags: map[string]string{"AmazonECSManaged": "true"},
+		},
+	}
+}
+
+// ec2Capacity creates the container instances (a fleet: role, security group, launch template,
+// autoscaling group) and the capacity provider that scales them. The fleet's resources were the
+// cluster's own children before fleets existed; moved lists the cluster's URNs, so that they keep
+// theirs through aliases.
+func (a Args) ec2Capacity(ctx *pulumi.Context, name string, cluster *ecs.Cluster, moved []pulumi.URNInput, parent pulumi.ResourceOption) (*ecs.CapacityProvider, *fleet.Fleet, error) {
 	e := a.EC2
 	physical := a.hostsName()
 	tags := a.Naming.Tags(groupHosts)
 
-	agentPolicy := cluster.Arn.ApplyT(agentPolicy).(pulumi.StringOutput)
-	instanceRole, err := role.New(ctx, name+"-hosts", &role.Args{
-		Name:              physical,
-		Description:       "ECS container instances of " + a.Naming.Name(groupCluster),
-		Service:           role.EC2,
-		Policy:            agentPolicy,
-		ManagedPolicyARNs: []string{SSMManagedInstanceCore},
-		InstanceProfile:   true,
-		Tags:              tags,
-	}, parent)
-	if err != nil {
-		return nil, nil, err
-	}
-
-	sg, err := secgroup.New(ctx, name+"-hosts", &secgroup.Args{
-		Name:        physical,
-		Description: "ECS container instances: no ingress; tasks have their own groups",
-		VPCID:       a.VPCID,
-		Egress: []secgroup.Rule{{
-			Name:        "https",
-			Description: "ECS agent, SSM Session Manager, image registries and package repositories over HTTPS",
-			FromPort:    443,
-			CIDR:        "0.0.0.0/0",
-		}},
-		Tags: tags,
-	}, parent)
-	if err != nil {
-		return nil, nil, err
-	}
-
-	tagSpecs := ec2.LaunchTemplateTagSpecificationArray{}
-	for _, kind := range []string{"instance", "volume", "network-interface"} {
-		tagSpecs = append(tagSpecs, &ec2.LaunchTemplateTagSpecificationArgs{
-			ResourceType: pulumi.String(kind),
-			Tags:         pulumi.ToStringMap(tags),
-		})
-	}
-	lt, err := ec2.NewLaunchTemplate(ctx, name+"-hosts", &ec2.LaunchTemplateArgs{
-		Name:        pulumi.String(physical),
-		Description: pulumi.String("ECS-optimized Amazon Linux 2023 instances of " + a.Naming.Name(groupCluster)),
-		// Resolved by EC2 at every launch: no AMI id in state, no region pin, no diff when AWS
-		// publishes a new AMI.
-		ImageId:      pulumi.String("resolve:ssm:" + AMIParameter(e.Architecture)),
-		InstanceType: pulumi.String(e.InstanceType),
-		IamInstanceProfile: &ec2.LaunchTemplateIamInstanceProfileArgs{
-			Name: instanceRole.InstanceProfileName,
-		},
-		MetadataOptions: &ec2.LaunchTemplateMetadataOptionsArgs{
-			HttpEndpoint: pulumi.String("enabled"),
-			HttpTokens:   pulumi.String("required"),
-			// The ECS agent uses the host network; a hop limit of 1 keeps IMDS out of reach of
-			// any container on a bridge network, on top of ECS_AWSVPC_BLOCK_IMDS for awsvpc tasks.
-			HttpPutResponseHopLimit: pulumi.Int(1),
-			InstanceMetadataTags:    pulumi.String("disabled"),
-		},
-		BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{&ec2.LaunchTemplateBlockDeviceMappingArgs{
-			DeviceName: pulumi.String("/dev/xvda"),
-			Ebs: &ec2.LaunchTemplateBlockDeviceMappingEbsArgs{
-				VolumeSize:          pulumi.Int(e.RootVolumeGiB),
-				VolumeType:          pulumi.String("gp3"),
-				Encrypted:           pulumi.String("true"),
-				DeleteOnTermination: pulumi.String("true"),
-			},
-		}},
-		NetworkInterfaces: ec2.LaunchTemplateNetworkInterfaceArray{&ec2.LaunchTemplateNetworkInterfaceArgs{
-			DeviceIndex:              pulumi.Int(0),
-			AssociatePublicIpAddress: pulumi.String("false"),
-			DeleteOnTermination:      pulumi.String("true"),
-			SecurityGroups:           pulumi.StringArray{sg.ID},
-		}},
-		UserData:             cluster.Name.ApplyT(UserData).(pulumi.StringOutput),
-		UpdateDefaultVersion: pulumi.Bool(true),
-		TagSpecifications:    tagSpecs,
-		Tags:                 pulumi.ToStringMap(tags),
-	}, parent)
-	if err != nil {
-		return nil, nil, err
-	}
-
-	asgTags := autoscaling.GroupTagArray{
-		// ECS adds this tag when managed scaling is on; declaring it keeps Pulumi from removing it.
-		&autoscaling.GroupTagArgs{Key: pulumi.String("AmazonECSManaged"), Value: pulumi.String("true"), PropagateAtLaunch: pulumi.Bool(true)},
-	}
-	for _, k := range slices.Sorted(maps.Keys(tags)) {
-		asgTags = append(asgTags, &autoscaling.GroupTagArgs{
-			Key: pulumi.String(k), Value: pulumi.String(tags[k]), PropagateAtLaunch: pulumi.Bool(true),
-		})
-	}
-	asg, err := autoscaling.NewGroup(ctx, name+"-hosts", &autoscaling.GroupArgs{
-		Name:               pulumi.String(physical),
-		VpcZoneIdentifiers: a.SubnetIDs,
-		MinSize:            pulumi.Int(*e.MinSize),
-		MaxSize:            pulumi.Int(e.MaxSize),
-		// The starting size only: managed scaling owns it afterwards (see IgnoreChanges below).
-		DesiredCapacity: pulumi.Int(*e.MinSize),
-		LaunchTemplate: &autoscaling.GroupLaunchTemplateArgs{
-			Id: lt.ID(),
-			// The concrete version, not $Latest, so that a template change starts an instance refresh.
-			Version: lt.LatestVersion.ApplyT(strconv.Itoa).(pulumi.StringOutput),
-		},
-		InstanceRefresh: &autoscaling.GroupInstanceRefreshArgs{
-			Strategy: pulumi.String("Rolling"),
-			Preferences: &autoscaling.GroupInstanceRefreshPreferencesArgs{
-				// Launch the replacement before terminating: a group of one never drops to zero.
-				MinHealthyPercentage: pulumi.Int(100),
-				MaxHealthyPercentage: pulumi.Int(200),
-			},
-		},
-		// Managed termination protection is off (see the capacity provider), so instances need no
-		// scale-in protection, which would also block instance refreshes and destroys.
-		ProtectFromScaleIn: pulumi.Bool(false),
-		Tags:               asgTags,
-	}, parent, pulumi.IgnoreChanges([]string{"desiredCapacity"}))
+	args := a.hosts()
+	args.Role.Policy = cluster.Arn.ApplyT(agentPolicy).(pulumi.StringOutput)
+	// The user data joins the cluster: launch no instance before it exists.
+	args.DependsOn = []pulumi.Resource{cluster}
+	args.MovedFrom = moved
+	hosts, err := fleet.New(ctx, name+"-hosts", &args, parent)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -457,7 +401,7 @@ func (a *Args) ec2Capacity(ctx *pulumi.Context, name string, cluster *ecs.Cluste
 	cp, err := ecs.NewCapacityProvider(ctx, name+"-hosts", &ecs.CapacityProviderArgs{
 		Name: pulumi.String(physical),
 		AutoScalingGroupProvider: &ecs.CapacityProviderAutoScalingGroupProviderArgs{
-			AutoScalingGroupArn: asg.Arn,
+			AutoScalingGroupArn: hosts.GroupARN,
 			ManagedScaling: &ecs.CapacityProviderAutoScalingGroupProviderManagedScalingArgs{
 				Status:         pulumi.String("ENABLED"),
 				TargetCapacity: pulumi.Int(e.TargetCapacityPercent),
@@ -471,7 +415,7 @@ func (a *Args) ec2Capacity(ctx *pulumi.Context, name string, cluster *ecs.Cluste
 	if err != nil {
 		return nil, nil, err
 	}
-	return cp, sg, nil
+	return cp, hosts, nil
 }
 
 // AMIParameter is the public SSM parameter holding the recommended ECS-optimized Amazon Linux 2023
@@ -486,14 +430,18 @@ func AMIParameter(arch string) string {
 // UserData is the base64 user data that joins an instance to a cluster. It holds no secrets: task
 // credentials come from task roles, never from the instance.
 func UserData(cluster string) string {
-	script := "#!/bin/bash\n" +
+	return base64.StdEncoding.EncodeToString([]byte(userData(cluster)))
+}
+
+// userData is the boot script of UserData, before encoding.
+func userData(cluster string) string {
+	return "#!/bin/bash\n" +
 		"cat > /etc/ecs/ecs.config <<'EOF'\n" +
 		"ECS_CLUSTER=" + cluster + "\n" +
 		// awsvpc tasks may not reach the instance metadata (and so the instance role's credentials).
 		"ECS_AWSVPC_BLOCK_IMDS=true\n" +
 		"ECS_ENABLE_TASK_IAM_ROLE=true\n" +
 		"EOF\n"
-	return base64.StdEncoding.EncodeToString([]byte(script))
 }
 
 // agentPolicy is what the ECS agent needs and nothing more: no image pulls or log writes (the

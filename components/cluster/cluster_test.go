@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
 
 	"github.com/strata-iac/strata/components/cluster"
 	"github.com/strata-iac/strata/components/naming"
@@ -321,16 +322,20 @@ func TestTags(t *testing.T) {
 	mocktest.CheckTags(t, res, map[string]string{"App": "lookup", "Env": "test", "Owner": "ld4p"})
 }
 
-func TestValidateDefaults(t *testing.T) {
-	a := cluster.Args{Capacity: cluster.CapacityEC2}
-	if err := a.Validate(); err != nil {
+func TestWithDefaults(t *testing.T) {
+	given := cluster.Args{Capacity: cluster.CapacityEC2}
+	if err := given.Validate(); err != nil {
 		t.Fatal(err)
+	}
+	a := given.WithDefaults()
+	if given.EC2 != nil {
+		t.Error("Validate or WithDefaults changed the arguments")
 	}
 	e := a.EC2
 	got := fmt.Sprintf("%s %d %d %d %d %s", e.InstanceType, *e.MinSize, e.MaxSize, e.RootVolumeGiB, e.TargetCapacityPercent, e.Architecture)
 	mocktest.Eq(t, "ec2 defaults", got, "t3.medium 1 2 30 100 x86_64")
 
-	f := cluster.Args{}
+	f := cluster.Args{}.WithDefaults()
 	if err := f.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -437,4 +442,89 @@ func TestFargateNeedsNoNetwork(t *testing.T) {
 		return err
 	})
 	mocktest.One(t, res, typeCluster)
+}
+
+// answersTo returns every URN the registered resources answer to: their own, their aliases, and
+// those their parents' names imply (the engine gives a child of an aliased parent the URN it had
+// under the parent's old identity).
+func answersTo(res *mock.Result) map[string]bool {
+	byURN := map[string]*mock.Resource{}
+	for _, r := range res.Resources() {
+		byURN[r.URN] = r
+	}
+	var names func(r *mock.Resource) []string
+	names = func(r *mock.Resource) []string {
+		out := append([]string{r.URN}, r.Aliases...)
+		if p := byURN[r.Parent]; p != nil {
+			for _, parent := range names(p) {
+				prefix := parent[:strings.LastIndex(parent, "::")]
+				out = append(out, prefix+"$"+r.Type+"::"+r.Name)
+			}
+		}
+		return out
+	}
+	known := map[string]bool{}
+	for _, r := range res.Resources() {
+		for _, n := range names(r) {
+			known[n] = true
+		}
+	}
+	return known
+}
+
+// The EC2 capacity moved into a fleet: every resource it had keeps its old URN through aliases,
+// whether the cluster sat at the top of the stack or had itself been moved below a parent (with an
+// alias to its top-level URN, as the system layer does), so a deployed stack replaces nothing.
+func TestEC2CapacityKeepsItsURNs(t *testing.T) {
+	children := []string{
+		"aws:autoscaling/group:Group::lookup-hosts",
+		"aws:ec2/launchTemplate:LaunchTemplate::lookup-hosts",
+		"aws:ecs/capacityProvider:CapacityProvider::lookup-hosts",
+		"strata:role:Role$aws:iam/instanceProfile:InstanceProfile::lookup-hosts",
+		"strata:role:Role$aws:iam/policy:Policy::lookup-hosts",
+		"strata:role:Role$aws:iam/role:Role::lookup-hosts",
+		"strata:role:Role$aws:iam/rolePolicyAttachment:RolePolicyAttachment::lookup-hosts",
+		"strata:role:Role$aws:iam/rolePolicyAttachment:RolePolicyAttachment::lookup-hosts-AmazonSSMManagedInstanceCore",
+		"strata:role:Role::lookup-hosts",
+		"strata:secgroup:Group$aws:ec2/securityGroup:SecurityGroup::lookup-hosts",
+		"strata:secgroup:Group$aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule::lookup-hosts-out-https",
+		"strata:secgroup:Group::lookup-hosts",
+	}
+	args := cluster.Args{Capacity: cluster.CapacityEC2, Naming: conv, VPCID: pulumi.String("vpc-1"), SubnetIDs: pulumi.ToStringArray(subnets)}
+	tests := []struct {
+		name    string
+		program func(ctx *pulumi.Context) error
+		old     []string
+	}{
+		{"top level", func(ctx *pulumi.Context) error {
+			_, err := cluster.New(ctx, "lookup", &args)
+			return err
+		}, []string{"urn:pulumi:test::strata::strata:cluster:Cluster$"}},
+		{"moved below a parent", func(ctx *pulumi.Context) error {
+			var sys pulumi.ResourceState
+			if err := ctx.RegisterComponentResource("strata:system:Lookup", "lookup", &sys); err != nil {
+				return err
+			}
+			_, err := cluster.New(ctx, "lookup", &args, pulumi.Parent(&sys), pulumi.Aliases([]pulumi.Alias{{NoParent: pulumi.Bool(true)}}))
+			return err
+		}, []string{"urn:pulumi:test::strata::strata:cluster:Cluster$", "urn:pulumi:test::strata::strata:system:Lookup$strata:cluster:Cluster$"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := mocktest.Run(t, tc.program)
+			known := answersTo(res)
+			for _, prefix := range tc.old {
+				for _, child := range children {
+					assert.True(t, known[prefix+child], "%s%s is no longer reachable", prefix, child)
+				}
+			}
+			f := mocktest.One(t, res, "strata:fleet:Fleet")
+			assert.Equal(t, "lookup-hosts", f.Name)
+			for _, typ := range []string{typeLT, typeASG, "strata:role:Role", "strata:secgroup:Group"} {
+				r := mocktest.One(t, res, typ)
+				assert.Equal(t, f.URN, r.Parent, "%s moved into the fleet", typ)
+				assert.Len(t, r.Aliases, len(tc.old), "%s has an alias for each URN the cluster had", typ)
+			}
+		})
+	}
 }

@@ -3,6 +3,7 @@ package credential
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
@@ -12,13 +13,39 @@ import (
 	"github.com/strata-iac/strata/components/naming"
 )
 
+// Recovery windows of a deleted secret, in days (Secrets Manager DeleteSecret).
+const (
+	// DefaultProtectedRecoveryDays keeps a protected secret restorable for the longest window
+	// Secrets Manager offers.
+	DefaultProtectedRecoveryDays = 30
+	minRecoveryDays              = 7
+	maxRecoveryDays              = 30
+)
+
+// Limits of the generated login.
+const (
+	// PasswordLength is the generated password's length.
+	PasswordLength = 32
+	// maxUsername keeps user names within what every MySQL and MariaDB version accepts.
+	maxUsername = 16
+	// maxGroup keeps <app>-<env>-<group> a readable secret name; Secrets Manager allows 512.
+	maxGroup = 24
+)
+
 // Args configures a Credential.
 type Args struct {
-	// Username is the login's user name (required; lowercase letters, digits and underscores,
+	// Username is the login's user name (required; lowercase letters, digits and single hyphens,
 	// starting with a letter, at most 16 characters).
 	Username string
-	// Group names the secret <app>-<env>-<group>.
+	// Group names the secret <app>-<env>-<group> (lowercase letters, digits and single hyphens, at
+	// most 24). Each login has its own group: a system that needs two logins (an app user and the
+	// database's root) creates two credentials, e.g. groups "mariadb" and "mariadb-root".
 	Group string
+	// RecoveryWindowDays is how long a deleted secret can be restored, during which its name cannot
+	// be used again. Default: 30 when protected; 0 otherwise, which deletes the secret at once so
+	// that the next deployment of a destroyed stage can create it again. 0 or 7 to 30; a protected
+	// secret needs a window.
+	RecoveryWindowDays *int
 	// Naming names and tags the secret.
 	Naming naming.Convention
 	// Protect protects the secret: losing it locks the database's users out.
@@ -31,22 +58,61 @@ type Credential struct {
 
 	// SecretARN is the secret holding {"username": …, "password": …}.
 	SecretARN pulumi.StringOutput
+	// SecretName is the secret's name, <app>-<env>-<group>.
+	SecretName pulumi.StringOutput
 }
 
-// Validate reports every problem with the arguments.
+// WithDefaults returns a copy of a with the documented defaults filled in.
+func (a Args) WithDefaults() Args {
+	days := 0
+	if a.Protect {
+		days = DefaultProtectedRecoveryDays
+	}
+	if a.RecoveryWindowDays != nil {
+		days = *a.RecoveryWindowDays
+	}
+	a.RecoveryWindowDays = &days
+	return a
+}
+
+// ambiguousSuffix matches a secret name ending in a hyphen and six characters, which Secrets
+// Manager's partial-ARN lookup confuses with the random suffix it appends to every secret ARN.
+var ambiguousSuffix = regexp.MustCompile(`-[^-]{6}$`)
+
+// Validate reports every problem with the arguments, with the defaults applied.
 func (a Args) Validate() error {
+	a = a.WithDefaults()
 	var errs field.Errors
-	errs.Merge("naming", a.Naming.Validate())
-	errs.Check("group", naming.Identifier(a.Group, 24))
+	namingErr := a.Naming.Validate()
+	errs.Merge("naming", namingErr)
+	groupErr := naming.Identifier(a.Group, maxGroup)
+	errs.Check("group", groupErr)
+	if name := a.Naming.Name(a.Group); namingErr == nil && groupErr == nil && ambiguousSuffix.MatchString(name) {
+		errs.Add("group", "the secret name %q ends with a hyphen and six characters, which Secrets Manager confuses with the suffix of its ARNs: use a group whose last part is not six characters long", name)
+	}
 	if errs.Required("username", a.Username, "name the database user") {
-		errs.Check("username", naming.Identifier(a.Username, 16))
+		errs.Check("username", naming.Identifier(a.Username, maxUsername))
+	}
+	switch days := *a.RecoveryWindowDays; {
+	case days == 0 && a.Protect:
+		errs.Add("recoveryWindowDays", "0 deletes a protected secret without recovery: use %d to %d days", minRecoveryDays, maxRecoveryDays)
+	case days != 0 && (days < minRecoveryDays || days > maxRecoveryDays):
+		errs.Add("recoveryWindowDays", "%d is out of range: use 0 (delete at once) or %d to %d days", days, minRecoveryDays, maxRecoveryDays)
 	}
 	return errs.Err()
 }
 
 // New creates a Credential.
+//
+// The secret has no rotation, a deliberate exception: the login belongs to a database strata runs
+// itself (MariaDB in a container), whose image reads the password only when it initialises an empty
+// data directory, so a new secret value would not change the password in the database. Rotating it
+// needs a rotation function that logs into that database, which a Lambda function cannot reach (the
+// container is found through ECS Service Connect, which only ECS tasks resolve), and the app, which
+// reads the password at start, would have to be restarted. RDS databases rotate their own secret.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Credential, error) {
-	if err := args.Validate(); err != nil {
+	a := args.WithDefaults()
+	if err := a.Validate(); err != nil {
 		return nil, fmt.Errorf("credential %s: %w", name, err)
 	}
 	c := &Credential{}
@@ -55,24 +121,28 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	parent := pulumi.Parent(c)
 	password, err := random.NewRandomPassword(ctx, name, &random.RandomPasswordArgs{
-		Length: pulumi.Int(32),
+		Length: pulumi.Int(PasswordLength),
 		// Quotes, backslashes, @ and / break connection strings and shell quoting.
 		OverrideSpecial: pulumi.String("!#%*+-=?^_~"),
 	}, parent)
 	if err != nil {
 		return nil, err
 	}
+	secretName := a.Naming.Name(a.Group)
 	secret, err := secretsmanager.NewSecret(ctx, name, &secretsmanager.SecretArgs{
-		Name:                 pulumi.String(args.Naming.Name(args.Group)),
-		Description:          pulumi.String("Login " + args.Username + " of " + args.Naming.Name(args.Group)),
-		RecoveryWindowInDays: pulumi.Int(30),
-		Tags:                 pulumi.ToStringMap(args.Naming.Tags(args.Group)),
-	}, parent, pulumi.Protect(args.Protect))
+		Name:        pulumi.String(secretName),
+		Description: pulumi.String("Login " + a.Username + " of " + secretName),
+		// 0 makes the provider delete without recovery: a fixed name would otherwise stay blocked
+		// ("scheduled for deletion") for the whole window after a destroy.
+		RecoveryWindowInDays: pulumi.Int(*a.RecoveryWindowDays),
+		Tags:                 pulumi.ToStringMap(a.Naming.Tags(a.Group)),
+	}, parent, pulumi.Protect(a.Protect))
 	if err != nil {
 		return nil, err
 	}
+	username := a.Username
 	value := pulumi.ToSecret(password.Result.ApplyT(func(p string) (string, error) {
-		b, err := json.Marshal(map[string]string{"username": args.Username, "password": p})
+		b, err := json.Marshal(map[string]string{"username": username, "password": p})
 		return string(b), err
 	})).(pulumi.StringOutput)
 	if _, err := secretsmanager.NewSecretVersion(ctx, name, &secretsmanager.SecretVersionArgs{
@@ -82,7 +152,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 	c.SecretARN = secret.Arn
-	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"secretArn": c.SecretARN}); err != nil {
+	c.SecretName = secret.Name
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"secretArn": c.SecretARN, "secretName": c.SecretName}); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -2,5 +2,8 @@
 // databases strata runs itself (a MariaDB container) where RDS cannot manage the password. The
 // password never appears in config or code; in Pulumi state it is a secret. Containers read it
 // through secrets[].valueFrom, like an RDS-managed master secret: the secret is a JSON object with
-// "username" and "password".
+// "username" and "password". One credential is one login; a system that needs two (an app user and
+// root) creates two, with their own groups. An unprotected secret is deleted without a recovery
+// window, so that its fixed name is free again for the next deployment; a protected one keeps a
+// window. The secret is not rotated, a documented exception (see New and README.md).
 package credential

@@ -38,7 +38,41 @@ const (
 	DefaultLogRetentionDays       = 30
 	DefaultAlarmCPUPercent        = 80
 	DefaultAlarmFreeStorageGiB    = 2
+	// DefaultMonitoringIntervalSeconds turns Enhanced Monitoring on in every stage: at one sample
+	// a minute it costs cents a month per instance in CloudWatch Logs ingestion, and it shows the
+	// operating system's view (memory, swap, processes) that CloudWatch's metrics lack.
+	DefaultMonitoringIntervalSeconds = 60
+	// DefaultSecretRotationDays is the schedule RDS gives its managed master user secrets.
+	DefaultSecretRotationDays = 7
 )
+
+// MonitoringIntervals are the Enhanced Monitoring intervals RDS accepts, in seconds; 0 turns it
+// off (CreateDBInstance MonitoringInterval).
+var MonitoringIntervals = []int{0, 1, 5, 10, 15, 30, 60}
+
+// Secrets Manager's limits on a rotation schedule in days (RotationRulesType.AutomaticallyAfterDays).
+const (
+	minSecretRotationDays = 1
+	maxSecretRotationDays = 1000
+)
+
+// maxIngressRules is the default quota of inbound rules per security group (VPC quotas): client
+// groups and external networks share it.
+const maxIngressRules = 60
+
+// maxPlaintextReason bounds the stated reason for allowing connections without TLS.
+const maxPlaintextReason = 256
+
+// CABundleURL is the certificate bundle of every RDS certificate authority in the commercial AWS
+// regions: clients verify the database's certificate against it (PostgreSQL sslmode=verify-full
+// with sslrootcert; MySQL and MariaDB clients ssl-mode VERIFY_IDENTITY with ssl-ca).
+const CABundleURL = "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem"
+
+// InstanceType is the type token of the RDS instance, as strata check and opt-ins name it.
+const InstanceType = "aws:rds/instance:Instance"
+
+// ParameterGroupType is the type token of the instance's parameter group.
+const ParameterGroupType = "aws:rds/parameterGroup:ParameterGroup"
 
 // Limits of gp3 storage for the three engines.
 const (
@@ -53,11 +87,12 @@ const maxGroup = 63 - 2*16 - 2
 type Args struct {
 	// Engine is postgres, mysql or mariadb (required). Changing it replaces the database.
 	Engine string
-	// EngineVersion is the exact engine version a new instance is created with (required):
-	// MAJOR.MINOR for postgres (16.4), MAJOR.MINOR.PATCH for mysql (8.0.39) and mariadb
-	// (10.11.9). It also names the parameter group family. AWS applies later minor versions in
-	// the maintenance window; a changed value reaches the running instance only with
-	// UpgradeEngine.
+	// EngineVersion is the engine version a new instance is created with (required): the major
+	// version, 16 for postgres, 8.0 or 8.4 for mysql, 10.11 for mariadb, with which RDS picks its
+	// current minor version; or a major with its minor version (16.4, 8.4.6, 10.11.9), which RDS
+	// stops offering once it retires that minor version. The major names the parameter group
+	// family. AWS applies later minor versions in the maintenance window; a changed value reaches
+	// the running instance only with UpgradeEngine.
 	EngineVersion string
 	// UpgradeEngine applies a changed EngineVersion to the running instance, major upgrades
 	// included, on this deployment. Default false: EngineVersion only decides what a new
@@ -110,10 +145,35 @@ type Args struct {
 	// LogRetentionDays keeps the exported CloudWatch logs this long. Default 30; one of the
 	// retention periods CloudWatch Logs offers.
 	LogRetentionDays int
-	// ExternalCIDRs admits these IPv4 networks outside AWS (e.g. a CI runner) and, only then,
-	// makes the instance publicly accessible in PublicSubnetIDs. Default none: private. Never
-	// 0.0.0.0/0; prefixes of /8 or longer.
+	// ExternalCIDRs admits these IPv4 networks outside the VPC on the engine port. Without
+	// PublicAccess the instance stays private, so they reach it only through a route into the VPC
+	// (Site-to-Site VPN, Direct Connect, peering, Transit Gateway). Default none. Never 0.0.0.0/0;
+	// prefixes of /8 or longer.
 	ExternalCIDRs []string
+	// PublicAccess makes the instance publicly accessible in PublicSubnetIDs, so that the
+	// ExternalCIDRs reach it over the internet (still only they: the security group admits nothing
+	// else). Default false: private in every stage. Requires ExternalCIDRs. A deliberate exception
+	// that OptIns reports; prefer an SSM port-forwarding host admitted through Clients. Decide
+	// before the first deployment: RDS cannot move a running instance between private and public
+	// subnets of one subnet group.
+	PublicAccess bool
+	// RequireTLS makes the engine refuse connections without TLS (rds.force_ssl for postgres,
+	// require_secure_transport for mysql and mariadb). Default true: passwords and data never cross
+	// the network in clear text, not even inside the VPC. Give the clients the CA bundle
+	// (CABundleURL) and a verifying TLS mode; set it false only for a client that cannot use TLS,
+	// with PlaintextReason.
+	RequireTLS *bool
+	// PlaintextReason says why the clients connect without TLS: required with RequireTLS false,
+	// refused otherwise; at most 256 characters. OptIns reports it.
+	PlaintextReason string
+	// MonitoringIntervalSeconds turns on Enhanced Monitoring (operating system metrics in
+	// CloudWatch Logs) at this interval, with a monitoring role of the instance's own. Default 60;
+	// one of 0 (off), 1, 5, 10, 15, 30, 60.
+	MonitoringIntervalSeconds *int
+	// SecretRotationDays is how often Secrets Manager rotates the master user secret RDS manages.
+	// Default 7, RDS's own schedule; 1 to 1000. Apps that read the password only when they start
+	// must be restarted after each rotation (the secret's ARN is SecretARN).
+	SecretRotationDays int
 	// Alarms adds CloudWatch alarms and a topic for them. Default none.
 	Alarms *Alarms
 
@@ -127,7 +187,7 @@ type Args struct {
 	// SubnetIDs are the private subnets of the database, in at least two availability zones
 	// (required).
 	SubnetIDs pulumi.StringArray
-	// PublicSubnetIDs are used instead of SubnetIDs, and required, when ExternalCIDRs are listed.
+	// PublicSubnetIDs are used instead of SubnetIDs, and required, with PublicAccess.
 	PublicSubnetIDs pulumi.StringArray
 	// Clients maps a name (which names the ingress rule) to the security group id of a client
 	// allowed to reach the engine port. At least one client or external CIDR is required.
@@ -171,6 +231,19 @@ type Database struct {
 	EngineVersionActual pulumi.StringOutput
 	// AlarmTopicARN is the alarm topic, empty without alarms.
 	AlarmTopicARN pulumi.StringOutput
+	// TLSRequired says whether the engine refuses connections without TLS; TLSParameter is the
+	// engine parameter that decides it; CABundleURL is the certificate bundle clients verify the
+	// server against.
+	TLSRequired  pulumi.BoolOutput
+	TLSParameter pulumi.StringOutput
+	CABundleURL  pulumi.StringOutput
+	// SecretRotationDays is the rotation schedule of the master user secret: apps that hold the
+	// password must pick up the new one at least this often.
+	SecretRotationDays pulumi.IntOutput
+	// FinalSnapshotIdentifier is the snapshot the instance's deletion takes.
+	FinalSnapshotIdentifier pulumi.StringOutput
+	// MonitoringRoleARN is the Enhanced Monitoring role, empty with monitoring off.
+	MonitoringRoleARN pulumi.StringOutput
 }
 
 var instanceClassRE = regexp.MustCompile(`^db\.[a-z][a-z0-9]*\.[a-z0-9][a-z0-9-]*$`)
@@ -208,6 +281,22 @@ func (a Args) WithDefaults() Args {
 	if a.LogRetentionDays == 0 {
 		a.LogRetentionDays = DefaultLogRetentionDays
 	}
+	if a.RequireTLS == nil {
+		a.RequireTLS = ptr(true)
+	} else {
+		a.RequireTLS = ptr(*a.RequireTLS)
+	}
+	if a.MonitoringIntervalSeconds == nil {
+		a.MonitoringIntervalSeconds = ptr(DefaultMonitoringIntervalSeconds)
+	} else {
+		a.MonitoringIntervalSeconds = ptr(*a.MonitoringIntervalSeconds)
+	}
+	if a.PerformanceInsights != nil {
+		a.PerformanceInsights = ptr(*a.PerformanceInsights)
+	}
+	if a.SecretRotationDays == 0 {
+		a.SecretRotationDays = DefaultSecretRotationDays
+	}
 	if a.Alarms != nil {
 		al := *a.Alarms
 		al.Emails = slices.Clone(al.Emails)
@@ -231,7 +320,7 @@ func (a Args) Validate() error {
 	if errs.Required("engine", a.Engine, "use one of "+or(Engines)) && !known {
 		errs.OneOf("engine", a.Engine, Engines...)
 	}
-	if errs.Required("engineVersion", a.EngineVersion, "pin the exact engine version, e.g. 16.4 for postgres, 8.0.39 for mysql, 10.11.9 for mariadb") && known {
+	if errs.Required("engineVersion", a.EngineVersion, "give the major version, e.g. 16 for postgres, 8.4 for mysql, 10.11 for mariadb") && known {
 		_, err := e.major(a.Engine, a.EngineVersion)
 		errs.Check("engineVersion", err)
 	}
@@ -260,11 +349,39 @@ func (a Args) Validate() error {
 	}
 	errs.Check("logRetentionDays", logs.CheckRetention(a.LogRetentionDays))
 	CheckNetworks(&errs, "externalCidrs", a.ExternalCIDRs)
+	if a.PublicAccess && len(a.ExternalCIDRs) == 0 {
+		errs.Add("publicAccess", "needs externalCidrs: list the networks that reach the database over the internet, or leave publicAccess false")
+	}
+	a.checkTLS(&errs)
+	if !slices.Contains(MonitoringIntervals, *a.MonitoringIntervalSeconds) {
+		errs.Add("monitoringIntervalSeconds", "%d is not an Enhanced Monitoring interval: use one of 0 (off), 1, 5, 10, 15, 30, 60 seconds", *a.MonitoringIntervalSeconds)
+	} else if role := a.monitoringRoleName(); *a.MonitoringIntervalSeconds > 0 && naming.RoleName(role) != nil {
+		errs.Add("group", "the Enhanced Monitoring role name %q is %d characters long: IAM allows 64; shorten the group (or the app or env), or set monitoringIntervalSeconds to 0", role, len(role))
+	}
+	errs.Range("secretRotationDays", a.SecretRotationDays, minSecretRotationDays, maxSecretRotationDays, "days")
 	if a.Alarms != nil {
 		a.Alarms.check(&errs, a.AllocatedStorageGiB)
 	}
 	return errs.Err()
 }
+
+// checkTLS checks the TLS switch and its stated reason.
+func (a Args) checkTLS(errs *field.Errors) {
+	reason := strings.TrimSpace(a.PlaintextReason)
+	switch {
+	case !*a.RequireTLS && reason == "":
+		errs.Add("plaintextReason", "is required with requireTls false: say why the clients cannot use TLS (or give them the RDS CA bundle and keep requireTls)")
+	case *a.RequireTLS && a.PlaintextReason != "":
+		errs.Add("plaintextReason", "is set but requireTls is true: remove it, or set requireTls to false")
+	case len(a.PlaintextReason) > maxPlaintextReason:
+		errs.Add("plaintextReason", "is %d characters long: use at most %d", len(a.PlaintextReason), maxPlaintextReason)
+	}
+}
+
+// monitoringRoleName is the physical name of the Enhanced Monitoring role.
+func (a Args) monitoringRoleName() string { return a.Naming.Name(a.monitoringGroup()) }
+
+func (a Args) monitoringGroup() string { return a.Group + "-monitoring" }
 
 // CheckWindows checks a daily backup window ("hh:mm-hh:mm") and a weekly maintenance window
 // ("ddd:hh:mm-ddd:hh:mm"), both UTC, optional, at least 30 minutes and apart, recording problems at
@@ -344,8 +461,11 @@ func (a Args) checkInputs() error {
 	if n := len(a.SubnetIDs); n < 2 {
 		errs.Add("subnetIds", "got %d private subnets, want at least 2: RDS needs subnets in two availability zones", n)
 	}
-	if n := len(a.PublicSubnetIDs); len(a.ExternalCIDRs) > 0 && n < 2 {
-		errs.Add("publicSubnetIds", "got %d public subnets, want at least 2: a database reachable from externalCidrs must sit in public subnets", n)
+	if n := len(a.PublicSubnetIDs); a.PublicAccess && n < 2 {
+		errs.Add("publicSubnetIds", "got %d public subnets, want at least 2: a publicly accessible database must sit in public subnets", n)
+	}
+	if n := len(a.Clients) + len(a.ExternalCIDRs); n > maxIngressRules {
+		errs.Add("clients", "%d clients and external networks need %d inbound rules: a security group holds %d by default; admit fewer", len(a.Clients), n, maxIngressRules)
 	}
 	if len(a.Clients) == 0 && len(a.ExternalCIDRs) == 0 {
 		errs.Add("clients", "is empty and no externalCidrs are listed: nothing could reach the database; pass the security groups of its clients")
@@ -415,7 +535,6 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	parent := pulumi.Parent(d)
 	tags := pulumi.ToStringMap(a.Naming.Tags(a.Group))
-	public := len(a.ExternalCIDRs) > 0
 
 	sg, err := secgroup.New(ctx, name+"-db", sgArgs, parent)
 	if err != nil {
@@ -423,7 +542,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 
 	subnets := a.SubnetIDs
-	if public {
+	if a.PublicAccess {
 		subnets = a.PublicSubnetIDs
 	}
 	subnetGroup, err := rds.NewSubnetGroup(ctx, name+"-subnets", &rds.SubnetGroupArgs{
@@ -436,19 +555,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 
-	var params rds.ParameterGroupParameterArray
-	for _, p := range e.parameters {
-		params = append(params, &rds.ParameterGroupParameterArgs{Name: pulumi.String(p.name), Value: pulumi.String(p.value)})
-	}
-	// The family is part of the name, so a major upgrade creates the new group before the old
-	// one is deleted.
-	paramGroup, err := rds.NewParameterGroup(ctx, name+"-params", &rds.ParameterGroupArgs{
-		Name:        pulumi.String(identifier + "-" + strings.ReplaceAll(family, ".", "-")),
-		Family:      pulumi.String(family),
-		Description: pulumi.String("TLS-only parameters of RDS instance " + identifier),
-		Parameters:  params,
-		Tags:        tags,
-	}, parent)
+	paramGroup, err := a.parameterGroup(ctx, name, identifier, family, e, tags, parent)
 	if err != nil {
 		return nil, err
 	}
@@ -467,13 +574,40 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		logGroups = append(logGroups, lg)
 	}
 
-	performanceInsights := a.performanceInsightsSupported(e)
-	if a.PerformanceInsights != nil {
-		performanceInsights = *a.PerformanceInsights
-	}
 	var key pulumi.StringPtrInput
 	if a.KMSKeyARN != "" {
 		key = pulumi.String(a.KMSKeyARN)
+	}
+	// Every input that replaces the instance when it changes (the provider's ForceNew inputs that
+	// strata sets) renews the final snapshot's name: a replacement must not reuse its
+	// predecessor's snapshot name.
+	finalSnapshot, err := FinalSnapshotName(ctx, name, identifier, map[string]string{
+		"identifier":       identifier,
+		"engine":           a.Engine,
+		"dbName":           a.DBName,
+		"username":         a.Username,
+		"storageEncrypted": "true",
+		"kmsKeyId":         a.KMSKeyARN,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	waitFor := logGroups
+	monitoringRole := pulumi.String("").ToStringOutput()
+	if *a.MonitoringIntervalSeconds > 0 {
+		r, err := a.monitoring(ctx, name, identifier, parent)
+		if err != nil {
+			return nil, err
+		}
+		// RDS checks the role when it turns monitoring on: the policy must be attached by then.
+		waitFor = append(waitFor, r)
+		monitoringRole = r.ARN
+	}
+
+	performanceInsights := a.performanceInsightsSupported(e)
+	if a.PerformanceInsights != nil {
+		performanceInsights = *a.PerformanceInsights
 	}
 	var piKey pulumi.StringPtrInput
 	var piRetention pulumi.IntPtrInput
@@ -487,8 +621,12 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if a.BackupWindow != "" {
 		backup = pulumi.String(a.BackupWindow)
 	}
+	var monitoringARN pulumi.StringPtrInput
+	if *a.MonitoringIntervalSeconds > 0 {
+		monitoringARN = monitoringRole
+	}
 
-	instanceOpts := []pulumi.ResourceOption{parent, pulumi.Protect(a.Protect), pulumi.DependsOn(logGroups)}
+	instanceOpts := []pulumi.ResourceOption{parent, pulumi.Protect(a.Protect), pulumi.DependsOn(waitFor)}
 	if !a.UpgradeEngine {
 		// AWS upgrades the minor version in the maintenance window; the provider then reads the
 		// newer version back and would plan a downgrade, which RDS refuses.
@@ -513,13 +651,15 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		KmsKeyId:                           key,
 		DbSubnetGroupName:                  subnetGroup.Name,
 		VpcSecurityGroupIds:                pulumi.StringArray{sg.ID},
-		PubliclyAccessible:                 pulumi.Bool(public),
+		PubliclyAccessible:                 pulumi.Bool(a.PublicAccess),
 		ParameterGroupName:                 paramGroup.Name,
 		IamDatabaseAuthenticationEnabled:   pulumi.Bool(!slices.Contains(e.noIAMAuth, major)),
 		EnabledCloudwatchLogsExports:       pulumi.ToStringArray(e.logs),
 		PerformanceInsightsEnabled:         pulumi.Bool(performanceInsights),
 		PerformanceInsightsKmsKeyId:        piKey,
 		PerformanceInsightsRetentionPeriod: piRetention,
+		MonitoringInterval:                 pulumi.Int(*a.MonitoringIntervalSeconds),
+		MonitoringRoleArn:                  monitoringARN,
 		MultiAz:                            pulumi.Bool(a.MultiAZ),
 		BackupRetentionPeriod:              pulumi.Int(a.BackupRetentionDays),
 		BackupWindow:                       backup,
@@ -529,10 +669,15 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		DeletionProtection:                 pulumi.Bool(a.Protect),
 		DeleteAutomatedBackups:             pulumi.Bool(!a.Protect),
 		SkipFinalSnapshot:                  pulumi.Bool(false),
-		FinalSnapshotIdentifier:            pulumi.String(identifier + "-final"),
+		FinalSnapshotIdentifier:            finalSnapshot,
 		Tags:                               tags,
 	}, instanceOpts...)
 	if err != nil {
+		return nil, err
+	}
+
+	secretARN := instance.MasterUserSecrets.Index(pulumi.Int(0)).SecretArn().Elem()
+	if err := a.rotation(ctx, name, secretARN, parent); err != nil {
 		return nil, err
 	}
 
@@ -544,24 +689,59 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 
 	d.Address, d.Port, d.DBName, d.Username = instance.Address, instance.Port, instance.DbName, instance.Username
-	d.SecretARN = instance.MasterUserSecrets.Index(pulumi.Int(0)).SecretArn().Elem()
+	d.SecretARN = secretARN
 	d.SecurityGroupID = sg.ID
 	d.Identifier, d.ARN, d.EngineVersionActual = instance.Identifier, instance.Arn, instance.EngineVersionActual
+	d.TLSRequired = pulumi.Bool(*a.RequireTLS).ToBoolOutput()
+	d.TLSParameter = pulumi.String(e.tlsParameter).ToStringOutput()
+	d.CABundleURL = pulumi.String(CABundleURL).ToStringOutput()
+	d.SecretRotationDays = pulumi.Int(a.SecretRotationDays).ToIntOutput()
+	d.FinalSnapshotIdentifier = finalSnapshot
+	d.MonitoringRoleARN = monitoringRole
 	if err := ctx.RegisterResourceOutputs(d, pulumi.Map{
-		"address":             d.Address,
-		"port":                d.Port,
-		"dbName":              d.DBName,
-		"username":            d.Username,
-		"secretArn":           d.SecretARN,
-		"securityGroupId":     d.SecurityGroupID,
-		"identifier":          d.Identifier,
-		"arn":                 d.ARN,
-		"engineVersionActual": d.EngineVersionActual,
-		"alarmTopicArn":       d.AlarmTopicARN,
+		"address":                 d.Address,
+		"port":                    d.Port,
+		"dbName":                  d.DBName,
+		"username":                d.Username,
+		"secretArn":               d.SecretARN,
+		"securityGroupId":         d.SecurityGroupID,
+		"identifier":              d.Identifier,
+		"arn":                     d.ARN,
+		"engineVersionActual":     d.EngineVersionActual,
+		"alarmTopicArn":           d.AlarmTopicARN,
+		"tlsRequired":             d.TLSRequired,
+		"tlsParameter":            d.TLSParameter,
+		"caBundleUrl":             d.CABundleURL,
+		"secretRotationDays":      d.SecretRotationDays,
+		"finalSnapshotIdentifier": d.FinalSnapshotIdentifier,
+		"monitoringRoleArn":       d.MonitoringRoleARN,
 	}); err != nil {
 		return nil, err
 	}
 	return d, nil
+}
+
+// parameterGroup creates the instance's parameter group: the TLS switch and what the log exports
+// need. The family is part of the name, so a major upgrade creates the new group before the old
+// one is deleted. A group that allows connections without TLS has a name of its own for the same
+// reason: the description, which differs, cannot change in place, and switching groups takes
+// effect at the instance's next reboot.
+func (a Args) parameterGroup(ctx *pulumi.Context, name, identifier, family string, e engine, tags pulumi.StringMap, parent pulumi.ResourceOption) (*rds.ParameterGroup, error) {
+	tls, physical, description := "1", identifier+"-"+strings.ReplaceAll(family, ".", "-"), "TLS-only parameters of RDS instance "+identifier
+	if !*a.RequireTLS {
+		tls, physical, description = "0", physical+"-tls-optional", "Parameters of RDS instance "+identifier+", TLS optional"
+	}
+	params := rds.ParameterGroupParameterArray{&rds.ParameterGroupParameterArgs{Name: pulumi.String(e.tlsParameter), Value: pulumi.String(tls)}}
+	for _, p := range e.parameters {
+		params = append(params, &rds.ParameterGroupParameterArgs{Name: pulumi.String(p.name), Value: pulumi.String(p.value)})
+	}
+	return rds.NewParameterGroup(ctx, name+"-params", &rds.ParameterGroupArgs{
+		Name:        pulumi.String(physical),
+		Family:      pulumi.String(family),
+		Description: pulumi.String(description),
+		Parameters:  params,
+		Tags:        tags,
+	}, parent)
 }
 
 // alarms creates the alarm topic, its key, the email subscriptions and the alarms, and returns
@@ -674,3 +854,5 @@ func (a Args) alarms(ctx *pulumi.Context, name, identifier string, instanceID pu
 	}
 	return topic.Arn, nil
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
 
 	"github.com/strata-iac/strata/components/database"
 	"github.com/strata-iac/strata/components/naming"
@@ -29,6 +31,10 @@ const (
 	typeTopic        = "aws:sns/topic:Topic"
 	typeSubscription = "aws:sns/topicSubscription:TopicSubscription"
 	typeKey          = "aws:kms/key:Key"
+	typeRandomID     = "random:index/randomId:RandomId"
+	typeRole         = "aws:iam/role:Role"
+	typeAttachment   = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+	typeRotation     = "aws:secretsmanager/secretRotation:SecretRotation"
 
 	id     = "lookup-test-db"
 	key    = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -70,6 +76,12 @@ func program(args database.Args) pulumi.RunFunc {
 		ctx.Export("identifier", db.Identifier)
 		ctx.Export("arn", db.ARN)
 		ctx.Export("alarmTopicArn", db.AlarmTopicARN)
+		ctx.Export("tlsRequired", db.TLSRequired)
+		ctx.Export("tlsParameter", db.TLSParameter)
+		ctx.Export("caBundleUrl", db.CABundleURL)
+		ctx.Export("secretRotationDays", db.SecretRotationDays)
+		ctx.Export("finalSnapshotIdentifier", db.FinalSnapshotIdentifier)
+		ctx.Export("monitoringRoleArn", db.MonitoringRoleARN)
 		return nil
 	}
 }
@@ -77,6 +89,46 @@ func program(args database.Args) pulumi.RunFunc {
 func deploy(t *testing.T, args database.Args) *mock.Result {
 	t.Helper()
 	return mocktest.Run(t, program(args))
+}
+
+// untaggable are the types of the database that AWS gives no tags, besides those mocktest knows.
+var untaggable = map[string]bool{typeRotation: true}
+
+// checkTags checks the naming convention on every taggable resource: Name=<app>-<env>-<group>,
+// the common tags, and the group db (db-monitoring for the monitoring role).
+func checkTags(t *testing.T, res *mock.Result) {
+	t.Helper()
+	n := 0
+	for _, r := range res.Resources() {
+		if !mocktest.Taggable(r) || untaggable[r.Type] {
+			continue
+		}
+		n++
+		tags := mocktest.Tags(r)
+		group := "db"
+		if r.Type == typeRole {
+			group = "db-monitoring"
+		}
+		for k, v := range map[string]string{"App": "lookup", "Env": "test", "Owner": "ld4p", "Group": group, "Name": "lookup-test-" + group} {
+			assert.Equal(t, v, tags[k], "%s %s: tag %s", r.Type, r.Name, k)
+		}
+	}
+	assert.NotZero(t, n, "no taggable resources")
+}
+
+// snapshotRE is RDS's rule for snapshot identifiers: 1 to 255 letters, digits and hyphens,
+// starting with a letter, no two hyphens in a row, not ending with a hyphen.
+var snapshotRE = regexp.MustCompile(`^[A-Za-z](?:-?[A-Za-z0-9])*$`)
+
+// finalSnapshot returns the rendered final snapshot identifier and checks it against RDS's rules
+// and strata's form <id>-final-<8 hex digits>.
+func finalSnapshot(t *testing.T, res *mock.Result) string {
+	t.Helper()
+	got, _ := mocktest.One(t, res, typeInstance).In("finalSnapshotIdentifier").(string)
+	assert.Regexp(t, `^`+regexp.QuoteMeta(id)+`-final-[0-9a-f]{8}$`, got)
+	assert.Regexp(t, snapshotRE, got, "RDS snapshot identifier rules")
+	assert.LessOrEqual(t, len(got), 255)
+	return got
 }
 
 func strs(v any) []string {
@@ -197,7 +249,6 @@ func TestSecurityBaseline(t *testing.T) {
 				{"applyImmediately", false},
 				{"multiAz", false},
 				{"skipFinalSnapshot", false},
-				{"finalSnapshotIdentifier", id + "-final"},
 				{"dbSubnetGroupName", id},
 			} {
 				mocktest.Eq(t, c.key, inst.In(c.key), c.want)
@@ -223,7 +274,8 @@ func TestSecurityBaseline(t *testing.T) {
 			sn := mocktest.One(t, res, typeSubnetGroup)
 			mocktest.Eq(t, "subnet group name", sn.In("name"), id)
 			mocktest.EqualLists(t, "subnets", strs(sn.In("subnetIds")), []string{"subnet-priv-a", "subnet-priv-b"})
-			mocktest.CheckTags(t, res, map[string]string{"App": "lookup", "Env": "test", "Owner": "ld4p", "Group": "db"})
+			finalSnapshot(t, res)
+			checkTags(t, res)
 			for _, r := range res.Resources() {
 				if r.Type != typeDatabase && r.Parent == "" {
 					t.Errorf("%s %s has no parent: children belong to the component", r.Type, r.Name)
@@ -281,22 +333,30 @@ func TestIngressOnlyFromClients(t *testing.T) {
 		mocktest.EqualLists(t, "subnets", strs(mocktest.One(t, res, typeSubnetGroup).In("subnetIds")), []string{"subnet-priv-a", "subnet-priv-b"})
 	})
 
-	t.Run("external networks", func(t *testing.T) {
-		args := base("postgres", "16.4")
-		args.Port = 6543
-		args.ExternalCIDRs = []string{"203.0.113.0/24", "198.51.100.7/32"}
-		args.PublicSubnetIDs = publicSubnets
-		res := deploy(t, args)
-		mocktest.EqualLists(t, "ingress", rules(res), []string{
-			"lookup-db-db-in-app tcp 6543-6543 " + sgApp,
-			"lookup-db-db-in-cidr-198-51-100-7-32 tcp 6543-6543 198.51.100.7/32",
-			"lookup-db-db-in-cidr-203-0-113-0-24 tcp 6543-6543 203.0.113.0/24",
+	for _, public := range []bool{false, true} {
+		t.Run(fmt.Sprint("external networks, publicAccess=", public), func(t *testing.T) {
+			args := base("postgres", "16.4")
+			args.Port = 6543
+			args.ExternalCIDRs = []string{"203.0.113.0/24", "198.51.100.7/32"}
+			args.PublicAccess = public
+			args.PublicSubnetIDs = publicSubnets
+			res := deploy(t, args)
+			mocktest.EqualLists(t, "ingress", rules(res), []string{
+				"lookup-db-db-in-app tcp 6543-6543 " + sgApp,
+				"lookup-db-db-in-cidr-198-51-100-7-32 tcp 6543-6543 198.51.100.7/32",
+				"lookup-db-db-in-cidr-203-0-113-0-24 tcp 6543-6543 203.0.113.0/24",
+			})
+			inst := mocktest.One(t, res, typeInstance)
+			// Listing networks alone no longer makes the database public: only publicAccess does.
+			assert.Equal(t, public, inst.In("publiclyAccessible"))
+			mocktest.Eq(t, "port", inst.In("port"), float64(6543))
+			subnets := []string{"subnet-priv-a", "subnet-priv-b"}
+			if public {
+				subnets = []string{"subnet-pub-a", "subnet-pub-b"}
+			}
+			mocktest.EqualLists(t, "subnets", strs(mocktest.One(t, res, typeSubnetGroup).In("subnetIds")), subnets)
 		})
-		inst := mocktest.One(t, res, typeInstance)
-		mocktest.Eq(t, "public", inst.In("publiclyAccessible"), true)
-		mocktest.Eq(t, "port", inst.In("port"), float64(6543))
-		mocktest.EqualLists(t, "subnets", strs(mocktest.One(t, res, typeSubnetGroup).In("subnetIds")), []string{"subnet-pub-a", "subnet-pub-b"})
-	})
+	}
 }
 
 func TestProtection(t *testing.T) {
@@ -310,7 +370,7 @@ func TestProtection(t *testing.T) {
 			mocktest.Eq(t, "deletionProtection", inst.In("deletionProtection"), protect)
 			mocktest.Eq(t, "deleteAutomatedBackups", inst.In("deleteAutomatedBackups"), !protect)
 			mocktest.Eq(t, "skipFinalSnapshot", inst.In("skipFinalSnapshot"), false)
-			mocktest.Eq(t, "finalSnapshotIdentifier", inst.In("finalSnapshotIdentifier"), id+"-final")
+			finalSnapshot(t, res)
 			for _, r := range res.Resources() {
 				if r.Protect && r.Type != typeInstance {
 					t.Errorf("%s %s is protected; only the instance holds data", r.Type, r.Name)
@@ -419,7 +479,7 @@ func TestAlarms(t *testing.T) {
 		id + "-write-iops WriteIOPS GreaterThanThreshold 900 3",
 	})
 	mocktest.Eq(t, "alarm topic output", res.Outputs["alarmTopicArn"], topic.Out("arn"))
-	mocktest.CheckTags(t, res, map[string]string{"App": "lookup", "Env": "test", "Owner": "ld4p", "Group": "db"})
+	checkTags(t, res)
 }
 
 func TestAlarmDefaults(t *testing.T) {
@@ -546,17 +606,19 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 		{"unknown engine", with("oracle-ee", "19.0", func(*database.Args) {}),
 			[]string{`engine: "oracle-ee" is not allowed: use one of postgres, mysql, mariadb`}},
 		{"missing engine and version", with("", "", func(*database.Args) {}),
-			[]string{"engine: is required", "engineVersion: is required: pin the exact engine version"}},
+			[]string{"engine: is required", "engineVersion: is required: give the major version, e.g. 16 for postgres"}},
 		{"latest", with("postgres", "latest", func(*database.Args) {}),
-			[]string{`engineVersion: "latest" is not a pinned postgres version: use the exact version MAJOR.MINOR, e.g. 16.4`}},
-		{"bare postgres major", with("postgres", "16", func(*database.Args) {}),
-			[]string{`engineVersion: "16" is not a pinned postgres version`}},
-		{"mysql major only", with("mysql", "8.0", func(*database.Args) {}),
-			[]string{`engineVersion: "8.0" is not a pinned mysql version: use the exact version MAJOR.MINOR.PATCH, e.g. 8.0.39`}},
-		{"mariadb major only", with("mariadb", "10.6", func(*database.Args) {}),
-			[]string{`engineVersion: "10.6" is not a pinned mariadb version`}},
+			[]string{`engineVersion: "latest" is not a postgres engine version: use the major version (16), or MAJOR.MINOR (16.4)`}},
+		{"mysql without minor of the major", with("mysql", "8", func(*database.Args) {}),
+			[]string{`engineVersion: "8" is not a mysql engine version: use the major version (8.4), or MAJOR.MINOR.PATCH (8.4.6)`}},
+		{"mariadb with a fourth number", with("mariadb", "10.11.9.1", func(*database.Args) {}),
+			[]string{`engineVersion: "10.11.9.1" is not a mariadb engine version`}},
 		{"postgres with patch", with("postgres", "16.4.1", func(*database.Args) {}),
-			[]string{`engineVersion: "16.4.1" is not a pinned postgres version`}},
+			[]string{`engineVersion: "16.4.1" is not a postgres engine version`}},
+		{"leading zero", with("postgres", "016", func(*database.Args) {}),
+			[]string{`engineVersion: "016" is not a postgres engine version`}},
+		{"unknown bare major", with("mysql", "5.7", func(*database.Args) {}),
+			[]string{`engineVersion: "5.7" has no known parameter group family (mysql5.7): use mysql major version 8.0 or 8.4`}},
 		{"unknown family", with("postgres", "12.19", func(*database.Args) {}),
 			[]string{`engineVersion: "12.19" has no known parameter group family (postgres12): use postgres major version 14, 15, 16, 17 or 18`}},
 		{"old mariadb", with("mariadb", "10.5.27", func(*database.Args) {}),
@@ -644,8 +706,32 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 			[]string{`group: "DB" is not allowed`}},
 		{"missing vpc and subnets", pg(func(a *database.Args) { a.VPCID = nil; a.SubnetIDs = pulumi.StringArray{pulumi.String("subnet-a")} }),
 			[]string{"vpcId: is required", "subnetIds: got 1 private subnets, want at least 2"}},
-		{"external without public subnets", pg(func(a *database.Args) { a.ExternalCIDRs = []string{"203.0.113.0/24"} }),
-			[]string{"publicSubnetIds: got 0 public subnets, want at least 2: a database reachable from externalCidrs must sit in public subnets"}},
+		{"public without public subnets", pg(func(a *database.Args) { a.ExternalCIDRs, a.PublicAccess = []string{"203.0.113.0/24"}, true }),
+			[]string{"publicSubnetIds: got 0 public subnets, want at least 2: a publicly accessible database must sit in public subnets"}},
+		{"public without networks", pg(func(a *database.Args) { a.PublicAccess, a.PublicSubnetIDs = true, publicSubnets }),
+			[]string{"publicAccess: needs externalCidrs"}},
+		{"more rules than a security group holds", pg(func(a *database.Args) {
+			for i := range 60 {
+				a.ExternalCIDRs = append(a.ExternalCIDRs, fmt.Sprintf("10.%d.0.0/16", i))
+			}
+		}), []string{"clients: 1 clients and external networks need 61 inbound rules: a security group holds 60 by default"}},
+		{"TLS off without reason", pg(func(a *database.Args) { a.RequireTLS = ptr(false) }),
+			[]string{"plaintextReason: is required with requireTls false: say why the clients cannot use TLS"}},
+		{"reason with TLS on", pg(func(a *database.Args) { a.PlaintextReason = "legacy client" }),
+			[]string{"plaintextReason: is set but requireTls is true"}},
+		{"blank reason", pg(func(a *database.Args) { a.RequireTLS, a.PlaintextReason = ptr(false), "  " }),
+			[]string{"plaintextReason: is required with requireTls false"}},
+		{"long reason", pg(func(a *database.Args) { a.RequireTLS, a.PlaintextReason = ptr(false), strings.Repeat("x", 257) }),
+			[]string{"plaintextReason: is 257 characters long: use at most 256"}},
+		{"monitoring interval", pg(func(a *database.Args) { a.MonitoringIntervalSeconds = ptr(20) }),
+			[]string{"monitoringIntervalSeconds: 20 is not an Enhanced Monitoring interval: use one of 0 (off), 1, 5, 10, 15, 30, 60 seconds"}},
+		{"monitoring role name over 64", pg(func(a *database.Args) {
+			a.Naming.App, a.Naming.Env, a.Group = "authoritylookups", "preproduction-01", "primary-database-001"
+		}), []string{`group: the Enhanced Monitoring role name "authoritylookups-preproduction-01-primary-database-001-monitoring" is 65 characters long: IAM allows 64`}},
+		{"secret rotation too often", pg(func(a *database.Args) { a.SecretRotationDays = -1 }),
+			[]string{"secretRotationDays: -1 is out of range: use 1 to 1000 days"}},
+		{"secret rotation too rare", pg(func(a *database.Args) { a.SecretRotationDays = 1001 }),
+			[]string{"secretRotationDays: 1001 is out of range: use 1 to 1000 days"}},
 		{"no clients", pg(func(a *database.Args) { a.Clients = nil }),
 			[]string{"clients: is empty and no externalCidrs are listed: nothing could reach the database"}},
 		{"bad clients", pg(func(a *database.Args) {
@@ -689,4 +775,232 @@ func TestWindowOverlap(t *testing.T) {
 			}
 		})
 	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// The major version alone lets RDS pick its current minor version; a minor version is kept as
+// given. Either way the major names the parameter group family.
+func TestEngineVersionForms(t *testing.T) {
+	for _, tc := range []struct{ engine, version, family string }{
+		{"postgres", "16", "postgres16"},
+		{"postgres", "17.2", "postgres17"},
+		{"mysql", "8.4", "mysql8.4"},
+		{"mysql", "8.0.39", "mysql8.0"},
+		{"mariadb", "10.11", "mariadb10.11"},
+		{"mariadb", "11.4.5", "mariadb11.4"},
+	} {
+		t.Run(tc.engine+" "+tc.version, func(t *testing.T) {
+			res := deploy(t, base(tc.engine, tc.version))
+			inst := mocktest.One(t, res, typeInstance)
+			assert.Equal(t, tc.version, inst.In("engineVersion"))
+			assert.Equal(t, []string{"engineVersion"}, inst.IgnoreChanges, "AWS's minor upgrades are kept")
+			assert.Equal(t, true, inst.In("autoMinorVersionUpgrade"))
+			assert.Equal(t, tc.family, mocktest.One(t, res, typeParams).In("family"))
+		})
+	}
+}
+
+// The final snapshot's name is the same on every run of one database and new for a database that
+// replaces it, so that its deletion never collides with a predecessor's snapshot.
+func TestFinalSnapshotIdentifier(t *testing.T) {
+	before := base("postgres", "16")
+	first := finalSnapshot(t, deploy(t, before))
+	assert.Equal(t, first, finalSnapshot(t, deploy(t, before)), "two runs of the same database")
+
+	res := deploy(t, before)
+	rid := mocktest.One(t, res, typeRandomID)
+	assert.Equal(t, map[string]any{"identifier": id, "engine": "postgres", "dbName": "app_data", "username": "app",
+		"storageEncrypted": "true", "kmsKeyId": ""}, rid.In("keepers"), "the inputs that replace the instance")
+	assert.Equal(t, float64(database.SnapshotSuffixBytes), rid.In("byteLength"))
+	assert.Equal(t, mocktest.One(t, res, typeDatabase).URN, rid.Parent)
+	assert.Equal(t, first, res.Outputs["finalSnapshotIdentifier"])
+
+	for _, tc := range []struct {
+		name      string
+		change    func(*database.Args)
+		replacing bool
+	}{
+		{"database name", func(a *database.Args) { a.DBName = "other_data" }, true},
+		{"master user", func(a *database.Args) { a.Username = "owner" }, true},
+		{"KMS key", func(a *database.Args) { a.KMSKeyARN = key }, true},
+		{"engine", func(a *database.Args) { a.Engine, a.EngineVersion = "mysql", "8.4" }, true},
+		{"instance class", func(a *database.Args) { a.InstanceClass = "db.m7g.large" }, false},
+		{"engine version", func(a *database.Args) { a.EngineVersion, a.UpgradeEngine = "17", true }, false},
+		{"storage", func(a *database.Args) { a.AllocatedStorageGiB = 50 }, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			after := base("postgres", "16")
+			tc.change(&after)
+			got := finalSnapshot(t, deploy(t, after))
+			if tc.replacing {
+				assert.NotEqual(t, first, got, "a replacing change must name a new final snapshot")
+			} else {
+				assert.Equal(t, first, got, "an in-place change keeps the final snapshot's name")
+			}
+		})
+	}
+
+	t.Run("new identifier", func(t *testing.T) {
+		after := base("postgres", "16")
+		after.Group = "main"
+		got, _ := mocktest.One(t, deploy(t, after), typeInstance).In("finalSnapshotIdentifier").(string)
+		assert.Regexp(t, `^lookup-test-main-final-[0-9a-f]{8}$`, got)
+	})
+}
+
+func TestFinalSnapshotNameHelper(t *testing.T) {
+	longest := "a" + strings.Repeat("-b", (database.MaxSnapshotPrefix-1)/2)
+	res := mocktest.Run(t, func(ctx *pulumi.Context) error {
+		name, err := database.FinalSnapshotName(ctx, "ls", longest, map[string]string{"blueprint": "postgres_16"})
+		ctx.Export("name", name)
+		return err
+	})
+	name, _ := res.Outputs["name"].(string)
+	assert.LessOrEqual(t, len(name), 255)
+	assert.Regexp(t, snapshotRE, name)
+
+	for _, tc := range []struct{ prefix, want string }{
+		{"", "use 1 to 240 characters"},
+		{strings.Repeat("a", database.MaxSnapshotPrefix+1), "use 1 to 240 characters"},
+		{"1db", "starting with a letter"},
+		{"db--x", "single hyphens"},
+		{"db-", "not ending with a hyphen"},
+		{"db_x", "letters, digits and single hyphens"},
+	} {
+		t.Run(tc.prefix, func(t *testing.T) {
+			assert.ErrorContains(t, database.CheckSnapshotPrefix(tc.prefix), tc.want)
+			mocktest.Refused(t, func(ctx *pulumi.Context) error {
+				_, err := database.FinalSnapshotName(ctx, "ls", tc.prefix, map[string]string{"k": "v"})
+				return err
+			}, tc.want)
+		})
+	}
+	mocktest.Refused(t, func(ctx *pulumi.Context) error {
+		_, err := database.FinalSnapshotName(ctx, "ls", "db", nil)
+		return err
+	}, "name the inputs that replace the database")
+}
+
+// Databases are private unless publicAccess asks otherwise, and a public one is reported as an
+// opt-in under that setting.
+func TestPublicAccessOptIn(t *testing.T) {
+	private := base("postgres", "16")
+	private.ExternalCIDRs = []string{"203.0.113.0/24"}
+	assert.Empty(t, private.OptIns("epimetheus"))
+
+	public := private
+	public.PublicAccess = true
+	assert.Equal(t, []database.OptIn{{Type: database.InstanceType, Name: "epimetheus", Setting: "publicAccess",
+		Why: "the database is publicly accessible so that the listed external networks reach it over the internet; its security group admits only them and its clients"}},
+		public.OptIns("epimetheus"))
+	public.PublicSubnetIDs = publicSubnets
+	res := deploy(t, public)
+	assert.Equal(t, database.InstanceType, mocktest.One(t, res, typeInstance).Type)
+	assert.Equal(t, "lookup-db", mocktest.One(t, res, typeInstance).Name, "the opt-in names the instance's logical name: New's name")
+}
+
+func TestTLSEnforcement(t *testing.T) {
+	t.Run("required by default", func(t *testing.T) {
+		for _, tc := range []struct{ engine, version, param string }{
+			{"postgres", "16", "rds.force_ssl"}, {"mysql", "8.4", "require_secure_transport"}, {"mariadb", "10.11", "require_secure_transport"},
+		} {
+			res := deploy(t, base(tc.engine, tc.version))
+			pg := mocktest.One(t, res, typeParams)
+			assert.Contains(t, params(pg), tc.param+"=1")
+			assert.Equal(t, "TLS-only parameters of RDS instance "+id, pg.In("description"))
+			assert.Equal(t, true, res.Outputs["tlsRequired"])
+			assert.Equal(t, tc.param, res.Outputs["tlsParameter"])
+			assert.Equal(t, database.CABundleURL, res.Outputs["caBundleUrl"])
+		}
+	})
+	t.Run("off with a reason", func(t *testing.T) {
+		args := base("mariadb", "10.11")
+		args.RequireTLS, args.PlaintextReason = ptr(false), "the app's database driver has no TLS settings"
+		res := deploy(t, args)
+		pg := mocktest.One(t, res, typeParams)
+		mocktest.EqualLists(t, "parameters", params(pg), []string{"log_output=FILE", "require_secure_transport=0", "slow_query_log=1"})
+		// Its own name: the description cannot change in place, so the group is replaced, created
+		// first under the new name.
+		assert.Equal(t, id+"-mariadb10-11-tls-optional", pg.In("name"))
+		assert.Equal(t, pg.In("name"), mocktest.One(t, res, typeInstance).In("parameterGroupName"))
+		assert.Equal(t, "lookup-db-params", pg.Name, "the logical name stays, so the URN stays")
+		assert.Equal(t, false, res.Outputs["tlsRequired"])
+		assert.Equal(t, []database.OptIn{{Type: database.ParameterGroupType, Name: "lookup-db-params", Setting: "requireTls",
+			Why: "clients may connect without TLS: the app's database driver has no TLS settings"}}, args.OptIns("lookup-db"))
+		// PostgreSQL 15 and later force TLS by default: off must say 0.
+		pgArgs := base("postgres", "16")
+		pgArgs.RequireTLS, pgArgs.PlaintextReason = ptr(false), "legacy client"
+		assert.Equal(t, []string{"rds.force_ssl=0"}, params(mocktest.One(t, deploy(t, pgArgs), typeParams)))
+	})
+}
+
+func TestEnhancedMonitoring(t *testing.T) {
+	t.Run("on by default", func(t *testing.T) {
+		res := deploy(t, base("postgres", "16"))
+		inst := mocktest.One(t, res, typeInstance)
+		r := mocktest.One(t, res, typeRole)
+		assert.Equal(t, float64(60), inst.In("monitoringInterval"))
+		assert.Equal(t, r.Out("arn"), inst.In("monitoringRoleArn"))
+		assert.Equal(t, id+"-monitoring", r.In("name"))
+		doc := mocktest.Document(t, r, "assumeRolePolicy")
+		if assert.Len(t, doc.Statement, 1) {
+			s := doc.Statement[0]
+			assert.Equal(t, map[string]any{"Service": "monitoring.rds.amazonaws.com"}, s.Principal)
+			assert.Equal(t, []string{"sts:AssumeRole"}, s.Action)
+			assert.Equal(t, mock.Account, s.Condition["StringEquals"]["aws:SourceAccount"])
+			assert.Equal(t, "arn:aws:rds:us-east-1:"+mock.Account+":db:"+id, s.Condition["ArnLike"]["aws:SourceArn"])
+		}
+		att := mocktest.One(t, res, typeAttachment)
+		assert.Equal(t, "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole", att.In("policyArn"))
+		assert.NotContains(t, att.In("policyArn"), "FullAccess")
+		assert.Contains(t, inst.Dependencies, att.URN, "RDS checks the role's permissions when monitoring starts")
+		assert.Equal(t, r.Out("arn"), res.Outputs["monitoringRoleArn"])
+	})
+	t.Run("off", func(t *testing.T) {
+		args := base("postgres", "16")
+		args.MonitoringIntervalSeconds = ptr(0)
+		res := deploy(t, args)
+		inst := mocktest.One(t, res, typeInstance)
+		assert.Equal(t, float64(0), inst.In("monitoringInterval"))
+		assert.Nil(t, inst.In("monitoringRoleArn"), "RDS refuses a role with interval 0")
+		assert.Empty(t, res.ByType(typeRole))
+		assert.Equal(t, "", res.Outputs["monitoringRoleArn"])
+	})
+	t.Run("every interval RDS offers", func(t *testing.T) {
+		for _, s := range []int{1, 5, 10, 15, 30} {
+			args := base("mysql", "8.4")
+			args.MonitoringIntervalSeconds = ptr(s)
+			assert.Equal(t, float64(s), mocktest.One(t, deploy(t, args), typeInstance).In("monitoringInterval"))
+		}
+	})
+}
+
+func TestSecretRotationSchedule(t *testing.T) {
+	for _, tc := range []struct{ days, want int }{{0, 7}, {30, 30}, {1000, 1000}} {
+		t.Run(fmt.Sprint(tc.days), func(t *testing.T) {
+			args := base("postgres", "16")
+			args.SecretRotationDays = tc.days
+			res := deploy(t, args)
+			rot := mocktest.One(t, res, typeRotation)
+			secret := mocktest.One(t, res, typeInstance).Out("masterUserSecrets[0].secretArn")
+			assert.Equal(t, secret, rot.In("secretId"), "the secret RDS manages")
+			assert.Equal(t, float64(tc.want), rot.In("rotationRules.automaticallyAfterDays"))
+			assert.Equal(t, false, rot.In("rotateImmediately"), "setting the schedule must not rotate now")
+			assert.Nil(t, rot.In("rotationLambdaArn"), "RDS rotates its secret itself")
+			assert.Equal(t, tc.want, res.Outputs["secretRotationDays"])
+		})
+	}
+}
+
+// Defaults never write through the caller's pointers.
+func TestWithDefaultsCopiesPointers(t *testing.T) {
+	args := base("postgres", "16")
+	args.RequireTLS, args.PlaintextReason = ptr(false), "legacy client"
+	args.MonitoringIntervalSeconds = ptr(0)
+	d := args.WithDefaults()
+	*d.RequireTLS, *d.MonitoringIntervalSeconds = true, 60
+	assert.False(t, *args.RequireTLS)
+	assert.Equal(t, 0, *args.MonitoringIntervalSeconds)
+	assert.Nil(t, base("postgres", "16").RequireTLS, "unset stays unset in the caller's args")
 }

@@ -23,10 +23,11 @@ type parameter struct{ name, value string }
 // engine is what the component knows about one RDS engine.
 type engine struct {
 	port int
-	// pinned matches a pinned engine version; its first group is the major version, which names
-	// the parameter group family together with the engine.
-	pinned *regexp.Regexp
-	// form says what a pinned version looks like.
+	// version matches an engine version strata accepts, the major version alone or with the minor
+	// one; its first group is the major version, which names the parameter group family together
+	// with the engine.
+	version *regexp.Regexp
+	// form says what an accepted version looks like.
 	form string
 	// majors are the major versions whose parameter group family strata knows: those in RDS
 	// standard support when this was written. Older ones would create an instance in paid
@@ -34,7 +35,10 @@ type engine struct {
 	majors []string
 	// noIAMAuth lists majors on which RDS offers no IAM database authentication.
 	noIAMAuth []string
-	// parameters of the parameter group: the TLS switch first, then what the log exports need.
+	// tlsParameter is the parameter that refuses connections without TLS when 1 (and allows them
+	// when 0).
+	tlsParameter string
+	// parameters of the parameter group besides the TLS switch: what the log exports need.
 	parameters []parameter
 	// logs are the CloudWatch log exports.
 	logs []string
@@ -51,14 +55,14 @@ type engine struct {
 var engines = map[string]engine{
 	// PostgreSQL 10+ numbers versions MAJOR.MINOR; RDS's minor upgrades change the MINOR.
 	Postgres: {
-		title:      "PostgreSQL",
-		port:       5432,
-		pinned:     regexp.MustCompile(`^([1-9][0-9]*)\.(0|[1-9][0-9]*)$`),
-		form:       "MAJOR.MINOR, e.g. 16.4",
-		majors:     []string{"14", "15", "16", "17", "18"},
-		parameters: []parameter{{"rds.force_ssl", "1"}},
-		logs:       []string{"postgresql", "upgrade"},
-		maxDBName:  63,
+		title:        "PostgreSQL",
+		port:         5432,
+		version:      regexp.MustCompile(`^([1-9][0-9]*)(?:\.(?:0|[1-9][0-9]*))?$`),
+		form:         "the major version (16), or MAJOR.MINOR (16.4) to start from one minor version",
+		majors:       []string{"14", "15", "16", "17", "18"},
+		tlsParameter: "rds.force_ssl",
+		logs:         []string{"postgresql", "upgrade"},
+		maxDBName:    63,
 		// postgres is the maintenance database, template0/1 the templates, rdsadmin RDS's own.
 		reservedDBNames: []string{"postgres", "rdsadmin", "template0", "template1"},
 		// Reserved words PostgreSQL refuses as role names.
@@ -69,9 +73,10 @@ var engines = map[string]engine{
 	MySQL: {
 		title:              "MySQL",
 		port:               3306,
-		pinned:             regexp.MustCompile(`^([1-9][0-9]*\.(?:0|[1-9][0-9]*))\.(0|[1-9][0-9]*)$`),
-		form:               "MAJOR.MINOR.PATCH, e.g. 8.0.39",
+		version:            mysqlVersion,
+		form:               "the major version (8.4), or MAJOR.MINOR.PATCH (8.4.6) to start from one minor version",
 		majors:             []string{"8.0", "8.4"},
+		tlsParameter:       "require_secure_transport",
 		parameters:         mysqlParameters,
 		logs:               []string{"error", "slowquery"},
 		smallClassesLackPI: true,
@@ -81,10 +86,11 @@ var engines = map[string]engine{
 	MariaDB: {
 		title:              "MariaDB",
 		port:               3306,
-		pinned:             regexp.MustCompile(`^([1-9][0-9]*\.(?:0|[1-9][0-9]*))\.(0|[1-9][0-9]*)$`),
-		form:               "MAJOR.MINOR.PATCH, e.g. 10.11.9",
+		version:            mysqlVersion,
+		form:               "the major version (10.11), or MAJOR.MINOR.PATCH (10.11.9) to start from one minor version",
 		majors:             []string{"10.6", "10.11", "11.4", "11.8"},
 		noIAMAuth:          []string{"10.6"},
+		tlsParameter:       "require_secure_transport",
 		parameters:         mysqlParameters,
 		logs:               []string{"error", "slowquery"},
 		smallClassesLackPI: true,
@@ -93,9 +99,11 @@ var engines = map[string]engine{
 	},
 }
 
+// MySQL and MariaDB versions: X.Y is the major version, an optional .Z the minor one.
+var mysqlVersion = regexp.MustCompile(`^([1-9][0-9]*\.(?:0|[1-9][0-9]*))(?:\.(?:0|[1-9][0-9]*))?$`)
+
 // The slow query log is off by default and only reaches CloudWatch when written to a file.
 var mysqlParameters = []parameter{
-	{"require_secure_transport", "1"},
 	{"slow_query_log", "1"},
 	{"log_output", "FILE"},
 }
@@ -103,11 +111,12 @@ var mysqlParameters = []parameter{
 // Burstable classes on which MySQL and MariaDB run no Performance Insights.
 var smallClasses = []string{"db.t2.micro", "db.t2.small", "db.t3.micro", "db.t3.small", "db.t4g.micro", "db.t4g.small"}
 
-// major returns the major version of a pinned version of e, or an error saying what is allowed.
+// major returns the major version of an accepted version of e, or an error saying what is
+// allowed.
 func (e engine) major(name, version string) (string, error) {
-	m := e.pinned.FindStringSubmatch(version)
+	m := e.version.FindStringSubmatch(version)
 	if m == nil {
-		return "", fmt.Errorf("%q is not a pinned %s version: use the exact version %s", version, name, e.form)
+		return "", fmt.Errorf("%q is not a %s engine version: use %s; RDS picks the current minor version of a major", version, name, e.form)
 	}
 	if !slices.Contains(e.majors, m[1]) {
 		return "", fmt.Errorf("%q has no known parameter group family (%s%s): use %s major version %s", version, name, m[1], name, or(e.majors))

@@ -10,14 +10,15 @@ import (
 
 // A stage's shared load balancer with two sites: each gets a certificate requested and validated
 // in the example.org zone, a target group, a listener rule for its host name and an alias record.
-// Access logs are kept for a year.
+// Access logs are kept for a year in a bucket named after the load balancer, account and region; a
+// web ACL blocks addresses above 1000 requests in 5 minutes and what AWS's managed rules match.
 func Example() {
 	pulumi.Run(func(ctx *pulumi.Context) error {
 		alb, err := loadbalancer.New(ctx, "front", &loadbalancer.Args{
 			DeletionProtection:      true,
 			AccessLogs:              true,
-			AccessLogsBucket:        "example-strata-production-alb-logs",
 			AccessLogsRetentionDays: 365,
+			WAF:                     &loadbalancer.WAF{RateLimit: 1000},
 			Sites: []loadbalancer.Site{{
 				Name:     "lookup",
 				Naming:   naming.Convention{App: "lookup", Env: "production", Owner: "ld4p"},

@@ -39,15 +39,38 @@ const (
 	maxNameLength = 32
 	// Listener rule priorities AWS accepts.
 	minPriority, maxPriority = 1, 50000
+	// maxCertificates is what one HTTPS listener serves by default: its default certificate and 25
+	// more (Elastic Load Balancing quotas, "Certificates per Application Load Balancer").
+	maxCertificates = 26
+	// LogDeliveryService writes access logs in the regions opened since August 2022, which have
+	// no Elastic Load Balancing account.
+	LogDeliveryService = "logdelivery.elasticloadbalancing.amazonaws.com"
+	// The longest account id and region name a derived log bucket name must leave room for:
+	// <app>-<env>-alb-logs-<account>-<region>.
+	accountIDLength, maxRegionLength = 12, 14
 )
+
+// elbAccountRegions are the regions whose access logs an Elastic Load Balancing account of the
+// region writes (the regions available before August 2022; Elastic Load Balancing User Guide,
+// "Enable access logs", bucket policy). Elsewhere LogDeliveryService writes them.
+var elbAccountRegions = []string{
+	"us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1", "ap-south-1",
+	"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2",
+	"ap-southeast-3", "ca-central-1", "eu-central-1", "eu-west-1", "eu-west-2", "eu-west-3",
+	"eu-south-1", "eu-north-1", "me-south-1", "sa-east-1", "us-gov-west-1", "us-gov-east-1",
+	"cn-north-1", "cn-northwest-1",
+}
 
 // Args configures a LoadBalancer.
 type Args struct {
 	// DeletionProtection makes AWS refuse to delete the load balancer. Default false.
 	DeletionProtection bool
-	// AccessLogs writes access logs to a private bucket of the load balancer's own. Default false.
+	// AccessLogs writes access logs to a private bucket of the load balancer's own. Default false
+	// here; the stage config (systems/schema Front) turns it on in every stage.
 	AccessLogs bool
-	// AccessLogsBucket is the globally unique name of that bucket (required with AccessLogs).
+	// AccessLogsBucket is the globally unique name of that bucket. Default
+	// <app>-<env>-alb-logs-<account>-<region>, which needs app and env of at most 25 characters
+	// together.
 	AccessLogsBucket string
 	// AccessLogsRetentionDays deletes access logs this many days after they are written. Default
 	// 90; 1 to 3650.
@@ -56,8 +79,11 @@ type Args struct {
 	IdleTimeoutSeconds int
 	// Sites are the apps the load balancer serves, at least one. Each site with a domain gets a
 	// listener rule for its host name; a site without a domain receives every request no rule
-	// claims, so at most one site may lack a domain.
+	// claims, so at most one site may lack a domain. Together they use at most 26 certificates.
 	Sites []Site
+	// WAF puts a web ACL in front of the load balancer. Default nil: none here; the stage config
+	// turns it on with strata:protect.
+	WAF *WAF
 
 	// Naming names and tags the load balancer, its security group and listeners (<app>-<env>-alb)
 	// and its log bucket.
@@ -89,7 +115,16 @@ type Site struct {
 	// Priority orders the site's listener rule among the load balancer's: 1 to 50000, unique.
 	// Required when the site has a domain and the load balancer serves several sites.
 	Priority int
+	// TargetType is how targets register: TargetIP (default: ECS awsvpc tasks) or TargetInstance
+	// (EC2 instances, e.g. of an autoscaling group).
+	TargetType string
 }
+
+// Target types of a site's target group.
+const (
+	TargetIP       = "ip"
+	TargetInstance = "instance"
+)
 
 // LoadBalancer is an internet-facing Application Load Balancer serving one or more HTTPS sites.
 type LoadBalancer struct {
@@ -106,6 +141,10 @@ type LoadBalancer struct {
 	SecurityGroupID pulumi.StringOutput
 	// ListenerARN is the HTTPS listener.
 	ListenerARN pulumi.StringOutput
+	// WebACLARN is the web ACL in front of the load balancer, empty without WAF.
+	WebACLARN pulumi.StringOutput
+	// AccessLogsBucket is the bucket of the access logs, empty without them.
+	AccessLogsBucket pulumi.StringOutput
 	// Sites are the sites' outputs by name.
 	Sites map[string]*SiteOutputs
 }
@@ -139,9 +178,21 @@ func (a Args) WithDefaults() Args {
 	}
 	a.Sites = slices.Clone(a.Sites)
 	for i := range a.Sites {
-		a.Sites[i].Endpoint = a.Sites[i].Endpoint.WithDefaults()
+		a.Sites[i] = a.Sites[i].withDefaults()
+	}
+	if a.WAF != nil {
+		w := a.WAF.withDefaults()
+		a.WAF = &w
 	}
 	return a
+}
+
+func (s Site) withDefaults() Site {
+	s.Endpoint = s.Endpoint.WithDefaults()
+	if s.TargetType == "" {
+		s.TargetType = TargetIP
+	}
+	return s
 }
 
 // Validate reports every problem with the load balancer's own settings (paths are their names)
@@ -151,8 +202,10 @@ func (a Args) Validate() error {
 	a = a.WithDefaults()
 	var errs field.Errors
 	if a.AccessLogs {
-		if errs.Required("accessLogsBucket", a.AccessLogsBucket, "name the globally unique S3 bucket that receives the access logs") {
+		if a.AccessLogsBucket != "" {
 			errs.Check("accessLogsBucket", naming.BucketName(a.AccessLogsBucket))
+		} else if n := len(a.Naming.Name("alb-logs")) + 2 + accountIDLength + maxRegionLength; n > 63 {
+			errs.Add("accessLogsBucket", "is required: the derived name %s-<account>-<region> could exceed S3's 63 characters; name the globally unique log bucket", a.Naming.Name("alb-logs"))
 		}
 		errs.Range("accessLogsRetentionDays", a.AccessLogsRetentionDays, 1, 3650, "days")
 	} else if a.AccessLogsBucket != "" {
@@ -167,6 +220,16 @@ func (a Args) Validate() error {
 	}
 	if len(a.Sites) == 0 {
 		errs.Add("sites", "is empty: a load balancer serves at least one site")
+	}
+	if a.WAF != nil {
+		a.WAF.check(&errs)
+	}
+	certificates := map[string]bool{}
+	for _, s := range a.Sites {
+		certificates[s.CertificateARN+" "+s.Zone+" "+s.Endpoint.Domain] = true
+	}
+	if n := len(certificates); n > maxCertificates {
+		errs.Add("sites", "%d sites need %d certificates: an HTTPS listener serves %d by default; share certificates or split the sites over load balancers", len(a.Sites), n, maxCertificates)
 	}
 	names, priorities, catchAll := map[string]bool{}, map[int]string{}, ""
 	for _, s := range a.Sites {
@@ -197,8 +260,9 @@ func (a Args) Validate() error {
 // certificate, zone and domain (paths "certificateArn", "zone"), its endpoint and the derived
 // target group name ("naming").
 func (s Site) Validate() error {
-	s.Endpoint = s.Endpoint.WithDefaults()
+	s = s.withDefaults()
 	var errs field.Errors
+	errs.OneOf("targetType", s.TargetType, TargetIP, TargetInstance)
 	switch {
 	case s.CertificateARN == "" && s.Zone == "":
 		errs.Add("certificateArn", "HTTPS needs a certificate: set certificateArn or zone")
@@ -282,11 +346,13 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 
 	var accessLogs lb.LoadBalancerAccessLogsPtrInput
 	var waitFor []pulumi.Resource
+	c.AccessLogsBucket = pulumi.String("").ToStringOutput()
 	if a.AccessLogs {
 		logs, err := a.logBucket(ctx, name+"-logs", parent)
 		if err != nil {
 			return nil, err
 		}
+		c.AccessLogsBucket = logs.Name
 		// AWS test-writes to the bucket when logging is turned on: the grant must exist first.
 		waitFor = append(waitFor, logs.Policy)
 		accessLogs = &lb.LoadBalancerAccessLogsArgs{
@@ -311,6 +377,15 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}, parent, pulumi.DependsOn(waitFor))
 	if err != nil {
 		return nil, err
+	}
+
+	c.WebACLARN = pulumi.String("").ToStringOutput()
+	if a.WAF != nil {
+		acl, err := a.webACL(ctx, name, balancer.Arn, parent)
+		if err != nil {
+			return nil, err
+		}
+		c.WebACLARN = acl.Arn
 	}
 
 	// Sites in name order: the first one's certificate is the listener's default.
@@ -446,12 +521,14 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	c.SecurityGroupID = sg.ID
 	c.ListenerARN = https.Arn
 	outputs := pulumi.Map{
-		"dnsName":         c.DNSName,
-		"zoneId":          c.ZoneID,
-		"arn":             c.ARN,
-		"arnSuffix":       c.ARNSuffix,
-		"securityGroupId": c.SecurityGroupID,
-		"listenerArn":     c.ListenerARN,
+		"dnsName":          c.DNSName,
+		"zoneId":           c.ZoneID,
+		"arn":              c.ARN,
+		"arnSuffix":        c.ARNSuffix,
+		"securityGroupId":  c.SecurityGroupID,
+		"listenerArn":      c.ListenerARN,
+		"webAclArn":        c.WebACLARN,
+		"accessLogsBucket": c.AccessLogsBucket,
 	}
 	for _, k := range slices.Sorted(maps.Keys(c.Sites)) {
 		outputs[k+"Url"] = c.Sites[k].URL
@@ -468,7 +545,7 @@ func (s Site) targetGroup(ctx *pulumi.Context, vpcID pulumi.StringInput, parent 
 	e := s.Endpoint
 	return lb.NewTargetGroup(ctx, s.Name+"-tg", &lb.TargetGroupArgs{
 		Name:                pulumi.String(s.targetGroupName()),
-		TargetType:          pulumi.String("ip"),
+		TargetType:          pulumi.String(s.TargetType),
 		Protocol:            pulumi.String("HTTP"),
 		Port:                pulumi.Int(e.Port),
 		VpcId:               vpcID.ToStringOutput(),
@@ -509,27 +586,40 @@ func (a Args) securityGroup() *secgroup.Args {
 }
 
 // logBucket creates the private bucket the load balancer writes its access logs to. Log delivery
-// supports only SSE-S3, the bucket's default. In regions available before August 2022 the logs are
-// written by the region's Elastic Load Balancing account, which the policy lets write under
-// <prefix>/AWSLogs/<this account>/ and nowhere else.
+// supports only SSE-S3, the bucket's default. The writer may put objects under
+// <prefix>/AWSLogs/<this account>/ and nowhere else: in regions available before August 2022 it is
+// the region's Elastic Load Balancing account, elsewhere the log delivery service principal. The
+// bucket has no server access logs of its own: it is a log bucket (see components/bucket).
 func (a Args) logBucket(ctx *pulumi.Context, name string, parent pulumi.ResourceOrInvokeOption) (*bucket.Bucket, error) {
 	caller, err := aws.GetCallerIdentity(ctx, &aws.GetCallerIdentityArgs{}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("load balancer access logs: looking up the account: %w", err)
 	}
-	writer, err := elb.GetServiceAccount(ctx, &elb.GetServiceAccountArgs{}, parent)
+	region, err := aws.GetRegion(ctx, &aws.GetRegionArgs{}, parent)
 	if err != nil {
-		return nil, fmt.Errorf("load balancer access logs: looking up the Elastic Load Balancing account of the region (regions opened since August 2022 have none and are not supported yet): %w", err)
+		return nil, fmt.Errorf("load balancer access logs: looking up the region: %w", err)
+	}
+	writer := map[string]any{"Service": LogDeliveryService}
+	if slices.Contains(elbAccountRegions, region.Name) {
+		account, err := elb.GetServiceAccount(ctx, &elb.GetServiceAccountArgs{}, parent)
+		if err != nil {
+			return nil, fmt.Errorf("load balancer access logs: looking up the Elastic Load Balancing account of %s: %w", region.Name, err)
+		}
+		writer = map[string]any{"AWS": account.Arn}
+	}
+	logBucket := a.AccessLogsBucket
+	if logBucket == "" {
+		logBucket = a.Naming.Name("alb-logs") + "-" + caller.AccountId + "-" + region.Name
 	}
 	return bucket.New(ctx, name, &bucket.Args{
-		Name:              a.AccessLogsBucket,
+		Name:              logBucket,
 		Tags:              a.Naming.Tags("alb-logs"),
 		ExpireCurrentDays: a.AccessLogsRetentionDays,
 		Statements: func(bucketARN string) []policy.Statement {
 			return []policy.Statement{{
 				Sid:       "ELBAccessLogDelivery",
 				Effect:    "Allow",
-				Principal: map[string]any{"AWS": writer.Arn},
+				Principal: writer,
 				Action:    []string{"s3:PutObject"},
 				Resource:  []string{policy.Objects(bucketARN, LogPrefix+"/AWSLogs/"+caller.AccountId+"/")},
 			}}

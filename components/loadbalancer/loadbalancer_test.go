@@ -33,6 +33,10 @@ const (
 	typePolicy     = "aws:s3/bucketPolicy:BucketPolicy"
 	typeLifecycle  = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
 	typeSSE        = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
+	typeWebACL     = "aws:wafv2/webAcl:WebAcl"
+	typeWAFAssoc   = "aws:wafv2/webAclAssociation:WebAclAssociation"
+	typeWAFLogging = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
+	typeLogGroup   = "aws:cloudwatch/logGroup:LogGroup"
 
 	certARN    = "arn:aws:acm:us-east-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab"
 	logsBucket = "lookup-test-alb-logs-example"
@@ -89,6 +93,8 @@ func deploy(t *testing.T, args loadbalancer.Args, edit ...func(*loadbalancer.Arg
 		ctx.Export("arnSuffix", alb.ARNSuffix)
 		ctx.Export("securityGroupId", alb.SecurityGroupID)
 		ctx.Export("listenerArn", alb.ListenerARN)
+		ctx.Export("webAclArn", alb.WebACLARN)
+		ctx.Export("accessLogsBucket", alb.AccessLogsBucket)
 		if s, ok := alb.Sites["lookup"]; ok {
 			ctx.Export("url", s.URL)
 			ctx.Export("targetGroupArn", s.TargetGroupARN)
@@ -341,7 +347,7 @@ func TestAccessLogsAndDeletionProtection(t *testing.T) {
 	t.Run("on", func(t *testing.T) {
 		res := deploy(t, loadbalancer.Args{
 			DeletionProtection: true,
-			AccessLogs: true, AccessLogsBucket: logsBucket, AccessLogsRetentionDays: 30,
+			AccessLogs:         true, AccessLogsBucket: logsBucket, AccessLogsRetentionDays: 30,
 		}, func(a *loadbalancer.Args) { a.Protect = true })
 		alb := mocktest.One(t, res, typeLB)
 		mocktest.Eq(t, "deletion protection", alb.In("enableDeletionProtection"), true)
@@ -394,8 +400,21 @@ func TestAccessLogsAndDeletionProtection(t *testing.T) {
 }
 
 func TestTags(t *testing.T) {
-	res := deploy(t, loadbalancer.Args{Sites: []loadbalancer.Site{site(zoned)}, AccessLogs: true, AccessLogsBucket: logsBucket})
-	mocktest.CheckTags(t, res, map[string]string{"App": "lookup", "Env": "test", "Owner": "ld4p"})
+	res := deploy(t, loadbalancer.Args{Sites: []loadbalancer.Site{site(zoned)}, AccessLogs: true, AccessLogsBucket: logsBucket, WAF: &loadbalancer.WAF{}})
+	n := 0
+	for _, r := range res.Resources() {
+		// A web ACL's association and logging configuration take no tags.
+		if !mocktest.Taggable(r) || r.Type == typeWAFAssoc || r.Type == typeWAFLogging {
+			continue
+		}
+		n++
+		tags := mocktest.Tags(r)
+		for k, v := range map[string]string{"App": "lookup", "Env": "test", "Owner": "ld4p"} {
+			assert.Equal(t, v, tags[k], "%s %s: tag %s", r.Type, r.Name, k)
+		}
+		assert.Equal(t, fmt.Sprintf("lookup-test-%v", tags["Group"]), tags["Name"], "%s %s: Name tag", r.Type, r.Name)
+	}
+	assert.NotZero(t, n)
 }
 
 func TestValidate(t *testing.T) {
@@ -511,8 +530,17 @@ func TestInvalidArgs(t *testing.T) {
 			[]string{`sites.lookup: two sites are named "lookup"`}},
 		{"bad site name", loadbalancer.Args{Sites: []loadbalancer.Site{site(func(s *loadbalancer.Site) { s.Name = "Lookup" })}}, nil,
 			[]string{`sites.Lookup: "Lookup" is not allowed`}},
-		{"logs without bucket", loadbalancer.Args{AccessLogs: true}, nil,
-			[]string{"accessLogsBucket: is required"}},
+		{"derived log bucket name too long", loadbalancer.Args{AccessLogs: true}, func(a *loadbalancer.Args) {
+			a.Naming.App, a.Naming.Env = "authoritylookup", "preproduction"
+		}, []string{"accessLogsBucket: is required: the derived name authoritylookup-preproduction-alb-logs-<account>-<region> could exceed S3's 63 characters"}},
+		{"WAF out of range", loadbalancer.Args{WAF: &loadbalancer.WAF{RateLimit: 9, LogRetentionDays: 10}}, nil, []string{
+			"waf.rateLimit: 9 is out of range: use 10 to 2000000000 requests per 5 minutes and client address",
+			"waf.logRetentionDays: 10 is not a CloudWatch Logs retention period",
+		}},
+		{"WAF rate limit too high", loadbalancer.Args{WAF: &loadbalancer.WAF{RateLimit: 2_000_000_001}}, nil,
+			[]string{"waf.rateLimit: 2000000001 is out of range"}},
+		{"more certificates than a listener serves", loadbalancer.Args{Sites: manySites(27)}, nil,
+			[]string{"sites: 27 sites need 27 certificates: an HTTPS listener serves 26 by default"}},
 		{"bad bucket name", loadbalancer.Args{AccessLogs: true, AccessLogsBucket: "Logs_Bucket"}, nil,
 			[]string{`accessLogsBucket: "Logs_Bucket" is not a valid S3 bucket name`}},
 		{"bucket without logs", loadbalancer.Args{AccessLogsBucket: logsBucket}, nil,
@@ -541,9 +569,9 @@ func TestInvalidArgs(t *testing.T) {
 			[]string{"vpcId: is required"}},
 		{"no endpoint port", loadbalancer.Args{Sites: []loadbalancer.Site{site(func(s *loadbalancer.Site) { s.Endpoint = app.Endpoint{} })}}, nil,
 			[]string{"sites.lookup.endpoint.port: 0 is out of range: use 1 to 65535"}},
-		{"all at once", loadbalancer.Args{AccessLogs: true, IdleTimeoutSeconds: 5000, Sites: []loadbalancer.Site{site(func(s *loadbalancer.Site) { s.CertificateARN = "" })}},
+		{"all at once", loadbalancer.Args{AccessLogs: true, AccessLogsBucket: "Logs", IdleTimeoutSeconds: 5000, Sites: []loadbalancer.Site{site(func(s *loadbalancer.Site) { s.CertificateARN = "" })}},
 			func(a *loadbalancer.Args) { a.PublicSubnetIDs = nil },
-			[]string{"accessLogsBucket: is required", "idleTimeoutSeconds: 5000 is out of range", "sites.lookup.certificateArn: HTTPS needs a certificate", "publicSubnetIds: got 0"}},
+			[]string{`accessLogsBucket: "Logs" is not a valid S3 bucket name`, "idleTimeoutSeconds: 5000 is out of range", "sites.lookup.certificateArn: HTTPS needs a certificate", "publicSubnetIds: got 0"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -566,4 +594,164 @@ func strings1(v any) []string {
 		out[i] = fmt.Sprint(x)
 	}
 	return out
+}
+
+func TestInstanceTargets(t *testing.T) {
+	res := deploy(t, loadbalancer.Args{Sites: []loadbalancer.Site{site(func(s *loadbalancer.Site) { s.TargetType = loadbalancer.TargetInstance })}})
+	assert.Equal(t, "instance", mocktest.One(t, res, typeTG).In("targetType"))
+	mocktest.Refused(t, func(ctx *pulumi.Context) error {
+		a := withInputs(loadbalancer.Args{Sites: []loadbalancer.Site{site(func(s *loadbalancer.Site) { s.TargetType = "lambda" })}})
+		_, err := loadbalancer.New(ctx, "lookup", &a)
+		return err
+	}, `sites.lookup.targetType: "lambda" is not allowed: use one of ip, instance`)
+}
+
+// manySites returns n sites with their own domains, certificates and ports.
+func manySites(n int) []loadbalancer.Site {
+	var out []loadbalancer.Site
+	for i := range n {
+		out = append(out, site(func(s *loadbalancer.Site) {
+			s.Name, s.Priority = fmt.Sprintf("site-%d", i), 100+i
+			s.CertificateARN = fmt.Sprintf("arn:aws:acm:us-east-1:123456789012:certificate/%08x-12ab-34cd-56ef-1234567890ab", i)
+			s.Endpoint.Domain, s.Endpoint.Port = fmt.Sprintf("app%d.example.org", i), 8000+i
+		}))
+	}
+	return out
+}
+
+func TestCertificateQuota(t *testing.T) {
+	res := deploy(t, loadbalancer.Args{Sites: manySites(26)})
+	assert.Len(t, res.ByType("aws:lb/listenerCertificate:ListenerCertificate"), 25, "the default certificate and 25 more")
+}
+
+// Without a configured name, the access log bucket is named after the load balancer, the account
+// and the region: globally unique, and the same on every run.
+func TestDerivedAccessLogsBucket(t *testing.T) {
+	res := deploy(t, loadbalancer.Args{AccessLogs: true})
+	b := mocktest.One(t, res, typeBucket)
+	assert.Equal(t, "lookup-test-alb-logs-123456789012-us-east-1", b.In("bucket"))
+	assert.NoError(t, naming.BucketName(b.In("bucket").(string)))
+	assert.Equal(t, b.In("bucket"), mocktest.One(t, res, typeLB).In("accessLogs.bucket"))
+	assert.Equal(t, b.In("bucket"), res.Outputs["accessLogsBucket"])
+	assert.Empty(t, res.ByType("aws:s3/bucketLoggingV2:BucketLoggingV2"), "a log bucket is not logged itself")
+
+	// The longest app and env the derived name allows (25 characters together), which leaves room
+	// for a 12-digit account and a 14-character region name within 63; one more is refused.
+	a := withInputs(loadbalancer.Args{AccessLogs: true})
+	a.Naming.App, a.Naming.Env = "authoritylookups", "preprod-0"
+	assert.NoError(t, a.Validate())
+	a.Naming.Env = "preprod-01"
+	assert.ErrorContains(t, a.Validate(), "accessLogsBucket: is required")
+}
+
+// Regions opened since August 2022 have no Elastic Load Balancing account: the log delivery
+// service principal writes the logs there.
+func TestAccessLogsInNewerRegions(t *testing.T) {
+	a := withInputs(loadbalancer.Args{AccessLogs: true})
+	res, err := mock.Run(func(ctx *pulumi.Context) error {
+		_, err := loadbalancer.New(ctx, "lookup", &a)
+		return err
+	}, mock.Options{Project: "strata", Stack: "test", Config: map[string]string{"aws:region": "eu-central-2"}})
+	require.NoError(t, err)
+	assert.Equal(t, "lookup-test-alb-logs-123456789012-eu-central-2", mocktest.One(t, res, typeBucket).In("bucket"))
+	doc := mocktest.Document(t, mocktest.One(t, res, typePolicy), "policy")
+	var writer []any
+	for _, s := range doc.Statement {
+		if s.Effect == "Allow" {
+			writer = append(writer, s.Principal)
+			assert.Equal(t, []string{"s3:PutObject"}, s.Action)
+			assert.Equal(t, []string{"arn:aws:s3:::lookup-test-alb-logs-123456789012-eu-central-2/alb/AWSLogs/123456789012/*"}, s.Resource)
+		}
+	}
+	assert.Equal(t, []any{map[string]any{"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}}, writer)
+	for _, inv := range res.Invokes() {
+		assert.NotEqual(t, "aws:elb/getServiceAccount:getServiceAccount", inv.Token, "no ELB account in this region")
+	}
+}
+
+func TestWebACL(t *testing.T) {
+	res := deploy(t, loadbalancer.Args{WAF: &loadbalancer.WAF{}})
+	acl := mocktest.One(t, res, typeWebACL)
+	alb := mocktest.One(t, res, typeLB)
+	assert.Equal(t, "lookup-test-waf", acl.In("name"))
+	assert.Equal(t, "REGIONAL", acl.In("scope"))
+	assert.Regexp(t, `^[\w+=:#@/\-,\.][\w+=:#@/\-,\.\s]+[\w+=:#@/\-,\.]$`, acl.In("description"), "WAF's description pattern")
+	assert.Equal(t, map[string]any{"allow": map[string]any{}}, acl.In("defaultAction"))
+	assert.Equal(t, map[string]any{"cloudwatchMetricsEnabled": true, "metricName": "lookup-test-waf", "sampledRequestsEnabled": true}, acl.In("visibilityConfig"))
+
+	var rules []string
+	for i, r := range acl.In("rules").([]any) {
+		rule := r.(map[string]any)
+		assert.Equal(t, float64(i), rule["priority"])
+		vis := rule["visibilityConfig"].(map[string]any)
+		assert.Equal(t, true, vis["cloudwatchMetricsEnabled"])
+		assert.Equal(t, true, vis["sampledRequestsEnabled"])
+		assert.Equal(t, "lookup-test-waf-"+rule["name"].(string), vis["metricName"])
+		assert.Regexp(t, `^[\w#:\.\-/]{1,128}$`, vis["metricName"])
+		stmt := rule["statement"].(map[string]any)
+		if g, ok := stmt["managedRuleGroupStatement"].(map[string]any); ok {
+			assert.Equal(t, "AWS", g["vendorName"])
+			assert.Equal(t, map[string]any{"none": map[string]any{}}, rule["overrideAction"], "the groups' own actions: block")
+			rules = append(rules, fmt.Sprint(rule["name"], " ", g["name"]))
+			continue
+		}
+		rate := stmt["rateBasedStatement"].(map[string]any)
+		assert.Equal(t, float64(2000), rate["limit"])
+		assert.Equal(t, "IP", rate["aggregateKeyType"])
+		assert.Equal(t, float64(300), rate["evaluationWindowSec"])
+		assert.Equal(t, map[string]any{"block": map[string]any{}}, rule["action"])
+		rules = append(rules, fmt.Sprint(rule["name"], " rate"))
+	}
+	assert.Equal(t, []string{
+		"rate-limit rate",
+		"aws-ip-reputation AWSManagedRulesAmazonIpReputationList",
+		"aws-known-bad-inputs AWSManagedRulesKnownBadInputsRuleSet",
+		"aws-common AWSManagedRulesCommonRuleSet",
+	}, rules)
+
+	assoc := mocktest.One(t, res, typeWAFAssoc)
+	assert.Equal(t, alb.Out("arn"), assoc.In("resourceArn"))
+	assert.Equal(t, acl.Out("arn"), assoc.In("webAclArn"))
+
+	lg := mocktest.One(t, res, typeLogGroup)
+	assert.Equal(t, "aws-waf-logs-lookup-test-alb", lg.In("name"), "WAF logs only to destinations named aws-waf-logs-*")
+	assert.Equal(t, float64(90), lg.In("retentionInDays"))
+	logging := mocktest.One(t, res, typeWAFLogging)
+	assert.Equal(t, acl.Out("arn"), logging.In("resourceArn"))
+	assert.Equal(t, []any{lg.Out("arn")}, logging.In("logDestinationConfigs"))
+	assert.NotContains(t, lg.Out("arn"), ":*", "WAF refuses a log group ARN with the :* suffix")
+	assert.Equal(t, []any{
+		map[string]any{"singleHeader": map[string]any{"name": "authorization"}},
+		map[string]any{"singleHeader": map[string]any{"name": "cookie"}},
+	}, logging.In("redactedFields"))
+	assert.Equal(t, "DROP", logging.In("loggingFilter.defaultBehavior"))
+	assert.Equal(t, "KEEP", logging.In("loggingFilter.filters[0].behavior"))
+	var kept []string
+	for _, c := range logging.In("loggingFilter.filters[0].conditions").([]any) {
+		kept = append(kept, c.(map[string]any)["actionCondition"].(map[string]any)["action"].(string))
+	}
+	assert.Equal(t, []string{"BLOCK", "COUNT", "EXCLUDED_AS_COUNT"}, kept)
+	assert.Equal(t, acl.Out("arn"), res.Outputs["webAclArn"])
+}
+
+func TestWebACLOptions(t *testing.T) {
+	res := deploy(t, loadbalancer.Args{WAF: &loadbalancer.WAF{RateLimit: 500, SQLi: true, CountOnly: true, LogRetentionDays: 30, LogAllRequests: true}})
+	acl := mocktest.One(t, res, typeWebACL)
+	rules := acl.In("rules").([]any)
+	require.Len(t, rules, 5)
+	assert.Equal(t, "aws-sqli", rules[4].(map[string]any)["name"])
+	assert.Equal(t, "AWSManagedRulesSQLiRuleSet", acl.In("rules[4].statement.managedRuleGroupStatement.name"))
+	assert.Equal(t, float64(500), acl.In("rules[0].statement.rateBasedStatement.limit"))
+	assert.Equal(t, map[string]any{"count": map[string]any{}}, acl.In("rules[0].action"), "count-only: the rate rule counts")
+	for i := 1; i < 5; i++ {
+		assert.Equal(t, map[string]any{"count": map[string]any{}}, acl.In(fmt.Sprintf("rules[%d].overrideAction", i)), "count-only: the groups count")
+	}
+	assert.Equal(t, float64(30), mocktest.One(t, res, typeLogGroup).In("retentionInDays"))
+	assert.Nil(t, mocktest.One(t, res, typeWAFLogging).In("loggingFilter"), "every request is logged")
+
+	res = deploy(t, loadbalancer.Args{})
+	for _, typ := range []string{typeWebACL, typeWAFAssoc, typeWAFLogging, typeLogGroup} {
+		assert.Empty(t, res.ByType(typ), "no WAF unless asked")
+	}
+	assert.Equal(t, "", res.Outputs["webAclArn"])
 }

@@ -3,6 +3,9 @@ package policy
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestAssumeRole(t *testing.T) {
@@ -44,5 +47,29 @@ func TestAllowAndObjects(t *testing.T) {
 	}
 	if s.Resource[0] != "arn:aws:s3:::b/code/*" || s.Resource[1] != "arn:aws:s3:::b/*" {
 		t.Errorf("got %v", s.Resource)
+	}
+}
+
+func TestTrustStatements(t *testing.T) {
+	tests := []struct {
+		name string
+		doc  Document
+		want string
+	}{
+		{"service with condition", New(TrustService("datasync.amazonaws.com", Condition{"StringEquals": {"aws:SourceAccount": "123456789012"}})),
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"datasync.amazonaws.com"},"Action":["sts:AssumeRole"],"Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"}}}]}`},
+		{"web identity", New(TrustWebIdentity("arn:aws:iam::123456789012:oidc-provider/example.com", Condition{"StringEquals": {"example.com:aud": "sts.amazonaws.com"}})),
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/example.com"},"Action":["sts:AssumeRoleWithWebIdentity"],"Condition":{"StringEquals":{"example.com:aud":"sts.amazonaws.com"}}}]}`},
+		{"one AWS principal", New(TrustAWS("arn:aws:iam::123456789012:root")),
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":["sts:AssumeRole"]}]}`},
+		{"several AWS principals", New(TrustAWS("arn:aws:iam::123456789012:root", "arn:aws:iam::210987654321:role/ci")),
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:root","arn:aws:iam::210987654321:role/ci"]},"Action":["sts:AssumeRole"]}]}`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := tc.doc.JSON()
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
 	}
 }

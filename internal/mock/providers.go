@@ -245,6 +245,31 @@ var hooks = map[string]func(m *Monitor, name string, state map[string]any){
 	"aws:ec2/launchTemplate:LaunchTemplate": func(m *Monitor, name string, state map[string]any) {
 		state["latestVersion"] = float64(1)
 	},
+	// A queue's URL, which is also its id in the provider.
+	"aws:sqs/queue:Queue": func(m *Monitor, name string, state map[string]any) {
+		physical, _ := state["name"].(string)
+		state["url"] = "https://sqs." + m.region + ".amazonaws.com/" + Account + "/" + physical
+	},
+	// A stack reference reads the outputs of another stack of the project. The only one strata
+	// reads is a stack that deployed Cloud Kotta's base layer, with the referenced stack's name
+	// as its environment: its kotta output, as stacks.Run exports it.
+	"pulumi:pulumi:StackReference": func(m *Monitor, name string, state map[string]any) {
+		ref, _ := state["name"].(string)
+		env := ref[strings.LastIndex(ref, "/")+1:]
+		prefix := "kotta-" + env + "-"
+		table := func(t string) string { return "arn:aws:dynamodb:" + m.region + ":" + Account + ":table/" + prefix + t }
+		iam := func(kind, n string) string { return "arn:aws:iam::" + Account + ":" + kind + "/" + prefix + n }
+		state["outputs"] = map[string]any{"kotta": map[string]any{
+			"jobsBucketName": prefix + "jobs", "jobsBucketArn": "arn:aws:s3:::" + prefix + "jobs",
+			"jobsTableName": prefix + "jobs", "jobsTableArn": table("jobs"),
+			"usersTableName": prefix + "users", "usersTableArn": table("users"),
+			"webRoleName": prefix + "web", "webRoleArn": iam("role", "web"), "webPolicyArn": iam("policy", "web"),
+			"webInstanceProfileName": prefix + "web",
+			"workerRoleName":         prefix + "worker", "workerRoleArn": iam("role", "worker"), "workerPolicyArn": iam("policy", "worker"),
+			"workerInstanceProfileName": prefix + "worker",
+		}}
+		state["secretOutputNames"] = []any{}
+	},
 	// An instance keeps its given private address or gets one in 10.0.0.0/8 derived from its
 	// logical name; its private DNS name follows the address, as in a VPC with DNS hostnames.
 	"aws:ec2/instance:Instance": func(m *Monitor, name string, state map[string]any) {
@@ -262,6 +287,27 @@ var hooks = map[string]func(m *Monitor, name string, state map[string]any){
 		state["privateIp"] = ip
 		state["privateDns"] = "ip-" + strings.ReplaceAll(ip, ".", "-") + "." + domain
 		state["instanceState"] = "running"
+	},
+	// Image Builder ARNs carry the lowercased name and the semantic version (components and
+	// images also their build number, 1 for the first); a baked image reports the AMI it
+	// distributed.
+	"aws:imagebuilder/component:Component": func(m *Monitor, name string, state map[string]any) {
+		physical, _ := state["name"].(string)
+		state["arn"] = "arn:aws:imagebuilder:" + m.region + ":" + Account + ":component/" + strings.ToLower(physical) + "/" + fmt.Sprint(state["version"]) + "/1"
+	},
+	"aws:imagebuilder/imageRecipe:ImageRecipe": func(m *Monitor, name string, state map[string]any) {
+		physical, _ := state["name"].(string)
+		state["arn"] = "arn:aws:imagebuilder:" + m.region + ":" + Account + ":image-recipe/" + strings.ToLower(physical) + "/" + fmt.Sprint(state["version"])
+	},
+	"aws:imagebuilder/image:Image": func(m *Monitor, name string, state map[string]any) {
+		recipe, _ := state["imageRecipeArn"].(string)
+		_, nameVersion, _ := strings.Cut(recipe, ":image-recipe/")
+		recipeName, version, _ := strings.Cut(nameVersion, "/")
+		state["name"], state["version"] = recipeName, version+"/1"
+		state["arn"] = "arn:aws:imagebuilder:" + m.region + ":" + Account + ":image/" + nameVersion + "/1"
+		state["outputResources"] = []any{map[string]any{"amis": []any{map[string]any{
+			"image": fakeID("ami-", name), "region": m.region, "accountId": Account, "name": recipeName + "-2025-01-01T00-00-00.000Z",
+		}}}}
 	},
 	"aws:ec2/placementGroup:PlacementGroup": func(m *Monitor, name string, state map[string]any) {
 		state["placementGroupId"] = fakeID("pg-", name)
@@ -387,6 +433,19 @@ var invokes = map[string]func(m *Monitor, args map[string]any) map[string]any{
 		return map[string]any{"id": id, "zoneId": id, "name": name, "privateZone": false}
 	},
 	// A subnet by id: its zone is one of the region's first three, fixed per subnet.
+	// An existing secret, by name or ARN: every one exists, with the random suffix AWS appends to
+	// the name in the ARN.
+	"aws:secretsmanager/getSecret:getSecret": func(m *Monitor, args map[string]any) map[string]any {
+		name, _ := args["name"].(string)
+		arn, _ := args["arn"].(string)
+		if arn == "" {
+			arn = "arn:aws:secretsmanager:" + m.region + ":" + Account + ":secret:" + name + "-" + fakeID("", name)[1:7]
+		}
+		if name == "" {
+			name = arn[strings.LastIndex(arn, ":")+1:]
+		}
+		return map[string]any{"id": arn, "arn": arn, "name": name}
+	},
 	"aws:ec2/getSubnet:getSubnet": func(m *Monitor, args map[string]any) map[string]any {
 		id, _ := args["id"].(string)
 		h := fnv.New32a()
@@ -394,5 +453,20 @@ var invokes = map[string]func(m *Monitor, args map[string]any) map[string]any{
 		zone := m.region + string(rune('a'+h.Sum32()%3))
 		return map[string]any{"id": id, "availabilityZone": zone, "vpcId": fakeID("vpc-", "subnet/"+id),
 			"arn": "arn:aws:ec2:" + m.region + ":" + Account + ":subnet/" + id, "ownerId": Account, "state": "available"}
+	},
+	// The account's default VPC (the only lookup strata makes: default = true), 172.31.0.0/16 as
+	// AWS creates it.
+	"aws:ec2/getVpc:getVpc": func(m *Monitor, _ map[string]any) map[string]any {
+		id := fakeID("vpc-", "default/"+m.region)
+		return map[string]any{"id": id, "default": true, "cidrBlock": "172.31.0.0/16", "ownerId": Account,
+			"arn": "arn:aws:ec2:" + m.region + ":" + Account + ":vpc/" + id, "state": "available"}
+	},
+	// Subnets by filter: the default VPC's default subnets, one per zone of the region's first three.
+	"aws:ec2/getSubnets:getSubnets": func(m *Monitor, args map[string]any) map[string]any {
+		var ids []any
+		for _, z := range []string{"a", "b", "c"} {
+			ids = append(ids, fakeID("subnet-", "default/"+m.region+z))
+		}
+		return map[string]any{"id": m.region, "ids": ids}
 	},
 }

@@ -4,16 +4,20 @@ import (
 	"slices"
 
 	"github.com/strata-iac/strata/components/database"
+	"github.com/strata-iac/strata/components/field"
+	"github.com/strata-iac/strata/systems"
 )
 
 // Database configures an RDS instance.
 type Database struct {
 	// Engine is postgres, mysql or mariadb. Changing it replaces the database.
 	Engine string `json:"engine"`
-	// EngineVersion is the engine version a new instance is created with (required): MAJOR.MINOR
-	// for postgres (16.4), MAJOR.MINOR.PATCH for mysql (8.0.39) and mariadb (10.11.9). It also
-	// names the parameter group family. AWS applies later minor versions in the maintenance window;
-	// a changed value reaches the running instance only with upgradeEngine.
+	// EngineVersion is the engine version a new instance is created with (required): the major
+	// version (16 for postgres, 8.4 or 8.0 for mysql, 10.11 for mariadb), with which RDS picks its
+	// current minor version, or a major with a minor version (16.4, 8.4.6, 10.11.9), which stops
+	// working once RDS retires that minor version. The major names the parameter group family. AWS
+	// applies later minor versions in the maintenance window; a changed value reaches the running
+	// instance only with upgradeEngine.
 	EngineVersion string `json:"engineVersion"`
 	// UpgradeEngine applies a changed engineVersion to the running instance, major upgrades
 	// included, on this deployment. Default false: AWS's minor upgrades are never undone. Set it
@@ -65,9 +69,29 @@ type Database struct {
 	// LogRetentionDays keeps the exported CloudWatch logs this long. Default 30; one of CloudWatch
 	// Logs' retention periods.
 	LogRetentionDays int `json:"logRetentionDays"`
-	// ExternalCIDRs admits these IPv4 networks outside AWS and, only then, makes the instance
-	// publicly accessible. Default none: private. Never 0.0.0.0/0; prefixes of /8 or longer.
+	// ExternalCIDRs admits these IPv4 networks outside the VPC on the engine port; without
+	// publicAccess they reach the private instance only through a VPN, Direct Connect, peering or a
+	// Transit Gateway. Default none. Never 0.0.0.0/0; prefixes of /8 or longer; with the clients at
+	// most 60.
 	ExternalCIDRs []string `json:"externalCidrs"`
+	// PublicAccess makes the instance publicly accessible in the public subnets so that
+	// externalCidrs reach it over the internet; a deliberate exception, reported by strata check as
+	// an opt-in. Default false: private in every stage. Requires externalCidrs.
+	PublicAccess bool `json:"publicAccess"`
+	// RequireTLS makes the engine refuse connections without TLS (rds.force_ssl,
+	// require_secure_transport), so passwords and data never cross the network in clear text.
+	// Default true; false requires plaintextReason.
+	RequireTLS *bool `json:"requireTls"`
+	// PlaintextReason says why clients connect without TLS: required with requireTls false, refused
+	// otherwise; at most 256 characters. Default none.
+	PlaintextReason string `json:"plaintextReason"`
+	// MonitoringIntervalSeconds is the Enhanced Monitoring interval: 0 (off), 1, 5, 10, 15, 30 or 60.
+	// Default 60, in every stage (cents a month per instance).
+	MonitoringIntervalSeconds *int `json:"monitoringIntervalSeconds"`
+	// SecretRotationDays is how often Secrets Manager rotates the master user secret RDS manages;
+	// apps that read the password only at start must be restarted after each rotation. Default 7
+	// (RDS's own schedule); 1 to 1000.
+	SecretRotationDays int `json:"secretRotationDays"`
 	// Alarms adds CloudWatch alarms and an SNS topic for them. Default none.
 	Alarms *DatabaseAlarms `json:"alarms"`
 }
@@ -92,25 +116,30 @@ type DatabaseAlarms struct {
 // Args returns the database's arguments.
 func (c Database) Args() database.Args {
 	a := database.Args{
-		Engine:                 c.Engine,
-		EngineVersion:          c.EngineVersion,
-		UpgradeEngine:          c.UpgradeEngine,
-		Group:                  c.Group,
-		InstanceClass:          c.InstanceClass,
-		DBName:                 c.DBName,
-		Username:               c.Username,
-		Port:                   c.Port,
-		AllocatedStorageGiB:    c.AllocatedStorageGiB,
-		MaxAllocatedStorageGiB: c.MaxAllocatedStorageGiB,
-		KMSKeyARN:              c.KMSKeyARN,
-		BackupRetentionDays:    c.BackupRetentionDays,
-		BackupWindow:           c.BackupWindow,
-		MaintenanceWindow:      c.MaintenanceWindow,
-		MultiAZ:                c.MultiAZ,
-		ApplyImmediately:       c.ApplyImmediately,
-		PerformanceInsights:    clonePtr(c.PerformanceInsights),
-		LogRetentionDays:       c.LogRetentionDays,
-		ExternalCIDRs:          slices.Clone(c.ExternalCIDRs),
+		Engine:                    c.Engine,
+		EngineVersion:             c.EngineVersion,
+		UpgradeEngine:             c.UpgradeEngine,
+		Group:                     c.Group,
+		InstanceClass:             c.InstanceClass,
+		DBName:                    c.DBName,
+		Username:                  c.Username,
+		Port:                      c.Port,
+		AllocatedStorageGiB:       c.AllocatedStorageGiB,
+		MaxAllocatedStorageGiB:    c.MaxAllocatedStorageGiB,
+		KMSKeyARN:                 c.KMSKeyARN,
+		BackupRetentionDays:       c.BackupRetentionDays,
+		BackupWindow:              c.BackupWindow,
+		MaintenanceWindow:         c.MaintenanceWindow,
+		MultiAZ:                   c.MultiAZ,
+		ApplyImmediately:          c.ApplyImmediately,
+		PerformanceInsights:       clonePtr(c.PerformanceInsights),
+		LogRetentionDays:          c.LogRetentionDays,
+		ExternalCIDRs:             slices.Clone(c.ExternalCIDRs),
+		PublicAccess:              c.PublicAccess,
+		RequireTLS:                clonePtr(c.RequireTLS),
+		PlaintextReason:           c.PlaintextReason,
+		MonitoringIntervalSeconds: clonePtr(c.MonitoringIntervalSeconds),
+		SecretRotationDays:        c.SecretRotationDays,
 	}
 	if c.Alarms != nil {
 		al := database.Alarms(*c.Alarms)
@@ -118,4 +147,15 @@ func (c Database) Args() database.Args {
 		a.Alarms = &al
 	}
 	return a
+}
+
+// DatabaseOptIns returns the deliberate exceptions of a database planned as a and created as
+// database.New(ctx, name, ...), for a system's OptIns: key is the full config key of the
+// database's object (e.g. strata:epimetheus.database), to which each exception's setting is added.
+func DatabaseOptIns(key string, a database.Args, name string) []systems.OptIn {
+	var out []systems.OptIn
+	for _, o := range a.OptIns(name) {
+		out = append(out, systems.OptIn{Type: o.Type, Name: o.Name, Key: field.Join(key, o.Setting), Why: o.Why})
+	}
+	return out
 }

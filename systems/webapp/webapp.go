@@ -3,8 +3,7 @@
 package webapp
 
 import (
-	"maps"
-	"slices"
+	"strconv"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -47,6 +46,7 @@ func (c Config) Plan(st systems.Stage, conv naming.Convention, endpoint app.Endp
 	p := Plan{Naming: conv, Cluster: c.Cluster.Args(), Service: c.Service.Args()}
 	p.Cluster.Naming, p.Service.Naming = conv, conv
 	errs.Merge("cluster", p.Cluster.Validate())
+	p.Cluster = p.Cluster.WithDefaults()
 	errs.Merge("service", p.Service.Validate())
 
 	lb := c.LoadBalancer
@@ -105,8 +105,9 @@ type Platform struct {
 
 // New creates the platform below parent: the system's own load balancer if it has one (front is
 // the shared one otherwise), the security group of the tasks the load balancer forwards to on the
-// endpoint's port (see TasksGroup for stores) and the cluster.
-func (p Plan) New(ctx *pulumi.Context, name string, parent pulumi.Resource, net *network.Network, front *loadbalancer.LoadBalancer, stores map[string]int) (*Platform, error) {
+// endpoint's port, the load balancer's egress rule to them (its group has none of its own), and
+// the cluster. The tasks reach their data stores through Reach, once the stores' groups exist.
+func (p Plan) New(ctx *pulumi.Context, name string, parent pulumi.Resource, net *network.Network, front *loadbalancer.LoadBalancer) (*Platform, error) {
 	lb := front
 	if p.Dedicated != nil {
 		a := *p.Dedicated
@@ -119,8 +120,15 @@ func (p Plan) New(ctx *pulumi.Context, name string, parent pulumi.Resource, net 
 	}
 	tasks, err := TasksGroup(ctx, name+"-app", p.Naming, "app", net, []secgroup.Rule{{
 		Name: "from-alb", Description: "HTTP from the load balancer", FromPort: p.Site.Endpoint.Port, SecurityGroupID: lb.SecurityGroupID,
-	}}, stores, pulumi.Parent(parent), systems.WasTopLevel())
+	}}, pulumi.Parent(parent), systems.WasTopLevel())
 	if err != nil {
+		return nil, err
+	}
+	port := p.Site.Endpoint.Port
+	if _, err := secgroup.NewRule(ctx, name+"-alb-out-app", lb.SecurityGroupID, secgroup.Egress, secgroup.Rule{
+		Name: "to-" + p.Naming.App, Description: "HTTP to the tasks of " + p.Naming.Name("app") + " on port " + strconv.Itoa(port),
+		FromPort: port, SecurityGroupID: tasks.ID,
+	}, p.Naming.Tags("alb"), pulumi.Parent(parent)); err != nil {
 		return nil, err
 	}
 	c := p.Cluster
@@ -146,21 +154,19 @@ func (p Plan) ServiceArgs(pl *Platform, spec app.Spec, group string, net *networ
 	return a
 }
 
-// RDS is what a service may learn of an RDS database.
-func RDS(d *database.Database) service.Database {
-	return service.Database{SecretARN: d.SecretARN, Address: d.Address, Port: d.Port, Name: d.DBName, Username: d.Username}
+// RDS is what a service may learn of an RDS database planned as a: its connection details, its
+// managed secret and the key the secret is encrypted with.
+func RDS(d *database.Database, a database.Args) service.Database {
+	return service.Database{SecretARN: d.SecretARN, Address: d.Address, Port: d.Port, Name: d.DBName, Username: d.Username,
+		KMSKeyARN: a.KMSKeyARN}
 }
 
 // TasksGroup is the security group of an app's ECS tasks: what may reach them (ingress), and
-// outbound HTTPS (AWS APIs, image registries) plus the ports of the data stores they use, by name.
-// The outbound peers are addresses, not groups: each data store's own group already admits only
-// its named clients, and naming the stores' groups here would make each group wait for the other.
+// outbound HTTPS, the one destination that is not a group of the stage's (AWS APIs, image
+// registries, the RDS certificate bundle). Data stores are reached through Reach.
 func TasksGroup(ctx *pulumi.Context, name string, conv naming.Convention, group string, net *network.Network,
-	ingress []secgroup.Rule, stores map[string]int, opts ...pulumi.ResourceOption) (*secgroup.Group, error) {
-	egress := []secgroup.Rule{{Name: "https", Description: "AWS APIs and image registries", FromPort: 443, CIDR: "0.0.0.0/0"}}
-	for _, k := range slices.Sorted(maps.Keys(stores)) {
-		egress = append(egress, secgroup.Rule{Name: k, Description: k + " of the app", FromPort: stores[k], CIDR: "0.0.0.0/0"})
-	}
+	ingress []secgroup.Rule, opts ...pulumi.ResourceOption) (*secgroup.Group, error) {
+	egress := []secgroup.Rule{{Name: "https", Description: "AWS APIs and image registries over HTTPS", FromPort: 443, CIDR: "0.0.0.0/0"}}
 	return secgroup.New(ctx, name, &secgroup.Args{
 		Name:        conv.Name(group),
 		Description: "ECS tasks of " + conv.Name(group),
@@ -169,4 +175,14 @@ func TasksGroup(ctx *pulumi.Context, name string, conv naming.Convention, group 
 		Egress:      egress,
 		Tags:        conv.Tags(group),
 	}, opts...)
+}
+
+// Reach lets the tasks in group send to a data store's security group on port: an egress rule
+// added once both groups exist, so that neither waits for the other. The store's group admits the
+// tasks by an ingress rule of its own. rule names the rule (its resource is <group>-out-<rule>).
+func Reach(ctx *pulumi.Context, group *secgroup.Group, rule string, port int, store pulumi.StringInput, what string) error {
+	_, err := group.AddEgress(ctx, secgroup.Rule{
+		Name: rule, Description: what + " on port " + strconv.Itoa(port), FromPort: port, SecurityGroupID: store,
+	})
+	return err
 }
