@@ -12,6 +12,7 @@ import (
 	"github.com/strata-iac/strata/components/loadbalancer"
 	"github.com/strata-iac/strata/internal/config"
 	"github.com/strata-iac/strata/systems/aot"
+	"github.com/strata-iac/strata/systems/argos"
 	"github.com/strata-iac/strata/systems/environment"
 	"github.com/strata-iac/strata/systems/epimetheus"
 	"github.com/strata-iac/strata/systems/kotta"
@@ -25,6 +26,7 @@ type plans struct {
 	lookup      *lookup.Plan
 	epimetheus  *epimetheus.Plan
 	aot         *aot.Plan
+	argos       *argos.Plan
 }
 
 // Run loads the stack's config, plans every configured system and reports every problem, one per
@@ -56,6 +58,12 @@ func Run(ctx *pulumi.Context) error {
 	if p.epimetheus != nil && p.epimetheus.Platform == epimetheus.Fargate {
 		sites = appendSite(sites, p.epimetheus.Web.SharedSite())
 	}
+	if p.argos != nil {
+		sites = append(sites, p.argos.SharedSites()...)
+	}
+	if p.kotta.Platform != nil {
+		sites = appendSite(sites, p.kotta.Platform.SharedSite())
+	}
 	front, err := p.environment.NewFront(ctx, net, sites)
 	if err != nil {
 		return err
@@ -64,8 +72,8 @@ func Run(ctx *pulumi.Context) error {
 		ctx.Export("front", pulumi.Map{"dnsName": front.DNSName, "arn": front.ARN})
 	}
 
-	if p.kotta.Base != nil {
-		k, err := kotta.New(ctx, kotta.App, p.kotta)
+	if p.kotta.Base != nil || p.kotta.Platform != nil {
+		k, err := kotta.New(ctx, kotta.App, p.kotta, kotta.Deps{Network: net, Front: front})
 		if err != nil {
 			return err
 		}
@@ -95,6 +103,13 @@ func Run(ctx *pulumi.Context) error {
 			return err
 		}
 		ctx.Export("aot", a.Outputs)
+	}
+	if p.argos != nil {
+		a, err := argos.New(ctx, argos.App, *p.argos, argos.Deps{Network: net, Front: front})
+		if err != nil {
+			return err
+		}
+		ctx.Export("argos", a.Outputs)
 	}
 	return nil
 }
@@ -143,6 +158,11 @@ func plan(ctx *pulumi.Context) (plans, error) {
 		a, err := cfg.Aot.Plan(st, aot.SiteOf(ctx, cfg.Environment.Network))
 		add(err)
 		p.aot = &a
+	}
+	if cfg.Argos != nil {
+		a, err := cfg.Argos.Plan(st)
+		add(err)
+		p.argos = &a
 	}
 	if len(problems) > 0 {
 		noun := "problems"

@@ -48,6 +48,8 @@ var retired = map[string]string{
 	"strata:bucket:Bucket epimetheus-logs":     "the shared front's log bucket replaces Epimetheus'",
 	"aws:s3/bucketV2:BucketV2 lookup-logs":     "the shared front's log bucket replaces the lookup's",
 	"aws:s3/bucketV2:BucketV2 epimetheus-logs": "the shared front's log bucket replaces Epimetheus'",
+	// The production database is private: TestArchiver reaches it through a port-forwarding host.
+	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule epimetheus-db-in-cidr-198-51-100-0-24": "the production database is private: TestArchiver reaches it through strata:epimetheus.forwarder",
 	// awsx's Vpc was a remote component: it holds no cloud state. Its children are aliased by the
 	// native network resources that replace them.
 	"awsx:ec2:Vpc network-vpc": "the native network resources replace awsx's component",

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/strata-iac/strata/internal/check"
+	"github.com/strata-iac/strata/internal/plan"
 )
 
 // Both shipped stages pass AWS's own limits: no input AWS would refuse, no resource type or
@@ -13,9 +14,11 @@ import (
 func TestStagesPassAWSLimits(t *testing.T) {
 	for _, stage := range stages {
 		t.Run(stage, func(t *testing.T) {
-			// No opt-ins yet, as `strata check` runs: the system layer will derive them from the
-			// stage's config (a public database from strata:epimetheus.database.externalCidrs).
-			rep := check.Check(check.FromResult(runStage(t, stage)), nil)
+			optIns, err := plan.OptIns("..", stage)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep := check.Check(check.FromResult(runStage(t, stage)), optIns)
 			if rep.Resources < 50 {
 				t.Fatalf("only %d resources judged", rep.Resources)
 			}

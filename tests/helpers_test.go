@@ -67,5 +67,5 @@ func runEdited(t *testing.T, stack, stage string, set map[string]string) (*mock.
 			cfg[k] = v
 		}
 	}
-	return mock.Run(stacks.Run, mock.Options{Project: s.Project, Stack: stack, Config: cfg, SecretKeys: s.SecretKeys})
+	return mock.Run(stacks.Run, mock.Options{Project: s.Project, Stack: stack, Config: cfg, SecretKeys: s.SecretKeys, RootDirectory: s.Dir})
 }

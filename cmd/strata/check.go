@@ -13,9 +13,12 @@ import (
 
 type checkOptions struct{ json *bool }
 
-// checkOptIns returns the opt-ins of a stage: the config keys that deliberately ask for what the
-// security rules flag. None are wired yet, so such findings are violations.
-func checkOptIns(string) []check.OptIn { return nil }
+// checkOptIns returns the config keys of a stage that deliberately ask for what the security rules
+// flag. The stage planned already, so planning it again cannot fail on its config.
+func checkOptIns(inv invocation) []check.OptIn {
+	optIns, _ := plan.OptIns(inv.dir, inv.stack)
+	return optIns
+}
 
 var checkCommand = command{
 	usage: "check <stack> [--json] [--dir DIR]",
@@ -28,7 +31,7 @@ var checkCommand = command{
 			fmt.Fprintf(stderr, "strata check %s: %v\n", inv.stack, err)
 			return 1
 		}
-		rep := check.Check(check.FromResult(res), checkOptIns(inv.stack))
+		rep := check.Check(check.FromResult(res), checkOptIns(inv))
 		return writeCheck(stdout, stderr, inv.stack, rep, *inv.opts.(checkOptions).json)
 	},
 }

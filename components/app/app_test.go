@@ -59,6 +59,23 @@ func TestValidSpecGetsDefaults(t *testing.T) {
 	}
 }
 
+// Scratch volumes are mounted like the platform's, and copies share nothing with the original.
+func TestScratchVolumes(t *testing.T) {
+	s := epimetheus()
+	s.Scratch = []string{"nginx-tmp"}
+	s.Containers[0].Mounts = []app.Mount{{Volume: "nginx-tmp", Path: "/tmp"}}
+	s.Containers[0].EntryPoint = []string{"nginx"}
+	if err := s.Validate(offer); err != nil {
+		t.Fatal(err)
+	}
+	c := s.Clone()
+	c.Scratch[0] = "other"
+	c.Containers[0].EntryPoint[0] = "sh"
+	if s.Scratch[0] != "nginx-tmp" || s.Containers[0].EntryPoint[0] != "nginx" {
+		t.Error("Clone shares the scratch list or the entry point with the original")
+	}
+}
+
 func TestInvalidSpecs(t *testing.T) {
 	tests := []struct {
 		name string
@@ -135,8 +152,30 @@ func TestInvalidSpecs(t *testing.T) {
 			[]string{`containers.frontend: two containers are named "frontend"`}},
 		{"reservations exceed size", func(s *app.Spec) { s.Containers[0].MemoryMiB = 800; s.Containers[1].MemoryMiB = 800 },
 			[]string{"memoryMiB: 1024 is less than the 1600 the containers reserve together"}},
-		{"scaling", func(s *app.Spec) { s.Scaling = app.Scaling{Min: 3, Max: 2, CPUTargetPercent: 95} },
-			[]string{"scaling.max: 2 is out of range: use 3 to 100", "scaling.cpuTargetPercent: 95 is out of range"}},
+		{"scaling", func(s *app.Spec) { s.Scaling = app.Scaling{Min: 3, Max: 2, CPUTargetPercent: 101} },
+			[]string{"scaling.max: 2 is out of range: use 3 to 5000", "scaling.cpuTargetPercent: 101 is out of range: use 1 to 100"}},
+		{"more copies than ECS runs per service", func(s *app.Spec) { s.Scaling = app.Scaling{Min: 5001} },
+			[]string{"scaling.min: 5001 is out of range: use 1 to 5000", "scaling.max: 5001 is out of range: use 5001 to 5000"}},
+		{"container memory below Docker's floor", func(s *app.Spec) { s.Containers[1].MemoryMiB = 4 },
+			[]string{"containers.backend.memoryMiB: 4 MiB is less than the 6 MiB Docker keeps"}},
+		{"endpoint timeout above ELB's", func(s *app.Spec) { s.Endpoint.IntervalSeconds = 300; s.Endpoint.TimeoutSeconds = 121 },
+			[]string{"endpoint.timeoutSeconds: 121 is out of range: use 2 to 120"}},
+		{"empty entry point", func(s *app.Spec) { s.Containers[1].EntryPoint = []string{"curl", " "} },
+			[]string{"containers.backend.entryPoint[1]: is empty"}},
+		{"scratch nobody mounts", func(s *app.Spec) { s.Scratch = []string{"tmp"} },
+			[]string{`scratch[0]: "tmp" is mounted by no container`}},
+		{"scratch named like a platform volume", func(s *app.Spec) {
+			s.Scratch = []string{"database"}
+			s.Containers[0].Mounts = []app.Mount{{Volume: "database", Path: "/tmp"}}
+		}, []string{`scratch[0]: "database" is also a volume the platform offers`}},
+		{"scratch twice", func(s *app.Spec) {
+			s.Scratch = []string{"tmp", "tmp"}
+			s.Containers[0].Mounts = []app.Mount{{Volume: "tmp", Path: "/tmp"}}
+		}, []string{`scratch[1]: "tmp" is listed twice`}},
+		{"mount of an unknown volume names the scratch volumes too", func(s *app.Spec) {
+			s.Scratch = []string{"tmp"}
+			s.Containers[0].Mounts = []app.Mount{{Volume: "tmp", Path: "/tmp"}, {Volume: "cache", Path: "/var/cache"}}
+		}, []string{`containers.frontend.mounts[1].volume: "cache" is not a volume of this app: use one of authorities, database, tmp`}},
 		{"bad health check command", func(s *app.Spec) { s.Containers[1].HealthCheck.Command = []string{"curl"} },
 			[]string{"containers.backend.healthCheck.command: use"}},
 	}

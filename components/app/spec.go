@@ -18,6 +18,13 @@ type Spec struct {
 	// platform (Fargate needs both).
 	CPU       int
 	MemoryMiB int
+	// Scratch names task-local volumes: empty when a copy of the app starts, gone when it stops,
+	// shared by the containers that mount them (by name, like the platform's volumes). They are
+	// where containers with read-only root file systems write (temporary files, sockets, caches)
+	// and how one container hands files to another (a certificate bundle an init container
+	// fetched). Each must be mounted by some container. Lightsail has none: its root file systems
+	// are writable.
+	Scratch []string
 }
 
 // Container is one container of a Spec.
@@ -28,8 +35,10 @@ type Container struct {
 	Image string
 	// Ports the container listens on (TCP). No two containers may share one: they share a network.
 	Ports []int
-	// Command overrides the image's command.
+	// Command overrides the image's command (the arguments of EntryPoint, when that is set).
 	Command []string
+	// EntryPoint overrides the image's entry point. Lightsail cannot.
+	EntryPoint []string
 	// Environment holds plain values only; names that look like credentials are refused.
 	Environment map[string]string
 	// Secrets maps environment variable names to references resolved by the platform.
@@ -86,9 +95,10 @@ const (
 
 // Mount attaches a volume at a path.
 type Mount struct {
+	// Volume names a volume the platform offers or one of the app's scratch volumes.
 	Volume   string
 	Path     string
-	ReadOnly bool  
+	ReadOnly bool
 }
 
 // HealthCheck is a command run inside a container.
@@ -116,7 +126,7 @@ type Dependency struct {
 type Endpoint struct {
 	// Container and Port receive the traffic; the container must expose the port.
 	Container string
-	Port      int   
+	Port      int
 	// HealthCheckPath is probed over HTTP, default "/".
 	HealthCheckPath string
 	// Domain is the public DNS name, e.g. app.example.org; optional.
@@ -125,7 +135,7 @@ type Endpoint struct {
 	HealthyThreshold   int
 	UnhealthyThreshold int
 	// IntervalSeconds between probes, default 30 (5–300); TimeoutSeconds per probe, default 5
-	// (2–60, less than the interval).
+	// (2–120, less than the interval; Lightsail allows at most 60).
 	IntervalSeconds int
 	TimeoutSeconds  int
 	// SuccessCodes are the HTTP codes that count as healthy, default "200-399" (codes and ranges
@@ -135,11 +145,13 @@ type Endpoint struct {
 
 // Scaling bounds the number of copies of the app.
 type Scaling struct {
-	// Min copies, default 1 (1–100); the platform starts this many.
+	// Min copies, default 1 (1–MaxCopies); the platform starts this many. Zero copies would
+	// serve nothing, so strata's floor is 1 where ECS allows 0.
 	Min int
-	// Max copies, default Min (Min–100); above Min the platform scales on CPU.
+	// Max copies, default Min (Min–MaxCopies); above Min the platform scales on CPU.
 	Max int
-	// CPUTargetPercent is the average CPU the scaling aims for, default 60 (10–90).
+	// CPUTargetPercent is the average CPU the scaling aims for, default 60 (1–100: a percentage
+	// of the copies' CPU).
 	CPUTargetPercent int
 }
 
@@ -173,6 +185,7 @@ func (s *Spec) Container(name string) *Container {
 // Clone returns a deep copy of s: changing the copy never changes s.
 func (s Spec) Clone() Spec {
 	out := s
+	out.Scratch = slices.Clone(s.Scratch)
 	out.Containers = make([]Container, len(s.Containers))
 	for i, c := range s.Containers {
 		out.Containers[i] = c.clone()
@@ -187,6 +200,7 @@ func (s Spec) Clone() Spec {
 func (c Container) clone() Container {
 	c.Ports = slices.Clone(c.Ports)
 	c.Command = slices.Clone(c.Command)
+	c.EntryPoint = slices.Clone(c.EntryPoint)
 	c.Environment = maps.Clone(c.Environment)
 	c.Secrets = maps.Clone(c.Secrets)
 	c.DatabaseEnv = maps.Clone(c.DatabaseEnv)

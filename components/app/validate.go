@@ -20,6 +20,19 @@ type Offer struct {
 	Databases []string
 }
 
+// Bounds of an app's settings.
+const (
+	// MaxCopies is the most copies a service runs: ECS's "tasks per service" quota (AWS General
+	// Reference, Amazon ECS endpoints and quotas: 5,000, not adjustable).
+	MaxCopies = 5000
+	// MinContainerMemoryMiB is the least memory a container may reserve: the Docker daemon keeps 6
+	// MiB per container (ECS task definition parameters, memoryReservation).
+	MinContainerMemoryMiB = 6
+	// MaxEndpointTimeoutSeconds is ELB's upper bound for a target group's health check timeout
+	// (CreateTargetGroup HealthCheckTimeoutSeconds: 2 to 120).
+	MaxEndpointTimeoutSeconds = 120
+)
+
 // WithDefaults returns a copy of s with the defaults documented on each field filled in.
 func (s Spec) WithDefaults() Spec {
 	s = s.Clone()
@@ -109,7 +122,7 @@ func (s Spec) Validate(o Offer) error {
 		essential = essential || c.IsEssential()
 		cpu += c.CPU
 		mem += c.MemoryMiB
-		checkContainer(&errs, p, c, o)
+		checkContainer(&errs, p, c, o, s.Scratch)
 		for _, port := range c.Ports {
 			if other, taken := ports[port]; taken && other != c.Name {
 				errs.Add(field.Join(p, "ports"), "port %d is also used by container %q: containers of one app share a network, so each port can be used once", port, other)
@@ -120,6 +133,7 @@ func (s Spec) Validate(o Offer) error {
 	if len(s.Containers) > 0 && !essential {
 		errs.Add("containers", "at least one container must be essential")
 	}
+	checkScratch(&errs, s, o)
 	checkDependencies(&errs, s)
 	if s.CPU > 0 && cpu > s.CPU {
 		errs.Add("cpu", "%d is less than the %d the containers reserve together", s.CPU, cpu)
@@ -136,13 +150,34 @@ func (s Spec) Validate(o Offer) error {
 	if e := s.Endpoint; e != nil {
 		checkEndpoint(&errs, s, e)
 	}
-	errs.Range("scaling.min", s.Scaling.Min, 1, 100, "copies")
-	errs.Range("scaling.max", s.Scaling.Max, s.Scaling.Min, 100, "copies")
-	errs.Range("scaling.cpuTargetPercent", s.Scaling.CPUTargetPercent, 10, 90, "percent")
+	errs.Range("scaling.min", s.Scaling.Min, 1, MaxCopies, "copies")
+	errs.Range("scaling.max", s.Scaling.Max, max(1, s.Scaling.Min), MaxCopies, "copies (at least scaling.min)")
+	errs.Range("scaling.cpuTargetPercent", s.Scaling.CPUTargetPercent, 1, 100, "percent")
 	return errs.Err()
 }
 
-func checkContainer(errs *field.Errors, p string, c *Container, o Offer) {
+// checkScratch checks the scratch volumes' names: identifiers, unique, apart from the platform's
+// volumes, and each mounted by some container.
+func checkScratch(errs *field.Errors, s Spec, o Offer) {
+	seen := map[string]bool{}
+	for i, name := range s.Scratch {
+		p := field.Index("scratch", i)
+		errs.Check(p, naming.Identifier(name, 32))
+		switch {
+		case seen[name]:
+			errs.Add(p, "%q is listed twice", name)
+		case slices.Contains(o.Volumes, name):
+			errs.Add(p, "%q is also a volume the platform offers: give the scratch volume another name", name)
+		case !slices.ContainsFunc(s.Containers, func(c Container) bool {
+			return slices.ContainsFunc(c.Mounts, func(m Mount) bool { return m.Volume == name })
+		}):
+			errs.Add(p, "%q is mounted by no container: mount it or remove it", name)
+		}
+		seen[name] = true
+	}
+}
+
+func checkContainer(errs *field.Errors, p string, c *Container, o Offer, scratch []string) {
 	if errs.Required(field.Join(p, "image"), c.Image, "pin an image with a tag or digest, e.g. nginx:1.27.3") {
 		errs.Check(field.Join(p, "image"), Pinned(c.Image))
 	}
@@ -189,14 +224,20 @@ func checkContainer(errs *field.Errors, p string, c *Container, o Offer) {
 			errs.Add(field.Index(field.Join(p, "envFiles"), i), "%q is not an env file location: use s3://<bucket>/<key>.env", f)
 		}
 	}
+	for i, arg := range c.EntryPoint {
+		if strings.TrimSpace(arg) == "" {
+			errs.Add(field.Index(field.Join(p, "entryPoint"), i), "is empty: give the program and its arguments")
+		}
+	}
+	volumes := slices.Concat(o.Volumes, scratch)
 	paths := map[string]bool{}
 	for i, m := range c.Mounts {
 		mp := field.Index(field.Join(p, "mounts"), i)
-		if !slices.Contains(o.Volumes, m.Volume) {
-			if len(o.Volumes) == 0 {
+		if !slices.Contains(volumes, m.Volume) {
+			if len(volumes) == 0 {
 				errs.Add(field.Join(mp, "volume"), "%q is not a volume of this app: it has none", m.Volume)
 			} else {
-				errs.Add(field.Join(mp, "volume"), "%q is not a volume of this app: use one of %s", m.Volume, strings.Join(o.Volumes, ", "))
+				errs.Add(field.Join(mp, "volume"), "%q is not a volume of this app: use one of %s", m.Volume, strings.Join(volumes, ", "))
 			}
 		}
 		switch {
@@ -220,8 +261,11 @@ func checkContainer(errs *field.Errors, p string, c *Container, o Offer) {
 	if c.CPU < 0 {
 		errs.Add(field.Join(p, "cpu"), "%d is negative", c.CPU)
 	}
-	if c.MemoryMiB < 0 {
+	switch {
+	case c.MemoryMiB < 0:
 		errs.Add(field.Join(p, "memoryMiB"), "%d is negative", c.MemoryMiB)
+	case c.MemoryMiB > 0 && c.MemoryMiB < MinContainerMemoryMiB:
+		errs.Add(field.Join(p, "memoryMiB"), "%d MiB is less than the %d MiB Docker keeps for every container: reserve at least %d, or 0 to share the app's memory", c.MemoryMiB, MinContainerMemoryMiB, MinContainerMemoryMiB)
 	}
 }
 
@@ -325,7 +369,7 @@ func checkEndpoint(errs *field.Errors, s Spec, e *Endpoint) {
 	errs.Range("endpoint.healthyThreshold", e.HealthyThreshold, 2, 10, "")
 	errs.Range("endpoint.unhealthyThreshold", e.UnhealthyThreshold, 2, 10, "")
 	errs.Range("endpoint.intervalSeconds", e.IntervalSeconds, 5, 300, "seconds")
-	errs.Range("endpoint.timeoutSeconds", e.TimeoutSeconds, 2, min(60, e.IntervalSeconds-1), "seconds")
+	errs.Range("endpoint.timeoutSeconds", e.TimeoutSeconds, 2, min(MaxEndpointTimeoutSeconds, e.IntervalSeconds-1), "seconds (less than endpoint.intervalSeconds)")
 	if !validCodes(e.SuccessCodes) {
 		errs.Add("endpoint.successCodes", "%q is not a list of HTTP codes: use codes or ranges within 200-499, e.g. 200-399", e.SuccessCodes)
 	}

@@ -36,6 +36,15 @@ type Args struct {
 	// instance profiles) or role.ECSTasks (no instance profiles: EC2 could not use them).
 	ServicePrincipal string
 
+	// ImportJobsBucket, ImportJobsTable and ImportUsersTable adopt an existing bucket or table of
+	// that name (Pulumi's import option) instead of creating one: the deployment that follows
+	// brings it to the settings above and manages it from then on. Each is also the default of
+	// the matching name (JobsBucket, JobsTable, UsersTable), which must equal it if set: an
+	// adopted resource keeps its name, as a new name would replace it.
+	ImportJobsBucket string
+	ImportJobsTable  string
+	ImportUsersTable string
+
 	// Naming names and tags the resources.
 	Naming naming.Convention
 	// Protect protects the bucket and tables and turns on table deletion protection.
@@ -71,11 +80,14 @@ var (
 
 // WithDefaults returns a copy of a with the documented defaults filled in.
 func (a Args) WithDefaults() Args {
+	if a.JobsBucket == "" {
+		a.JobsBucket = a.ImportJobsBucket
+	}
 	if a.JobsTable == "" {
-		a.JobsTable = a.Naming.Name("jobs")
+		a.JobsTable = or(a.ImportJobsTable, a.Naming.Name("jobs"))
 	}
 	if a.UsersTable == "" {
-		a.UsersTable = a.Naming.Name("users")
+		a.UsersTable = or(a.ImportUsersTable, a.Naming.Name("users"))
 	}
 	if a.ServicePrincipal == "" {
 		a.ServicePrincipal = role.EC2
@@ -112,6 +124,15 @@ func (a Args) Validate() error {
 		errs.Add("usersTable", "%q is also the Jobs table: the two tables need different names", a.UsersTable)
 	}
 	errs.OneOf("servicePrincipal", a.ServicePrincipal, role.EC2, role.ECSTasks)
+	for _, imp := range []struct{ key, id, nameKey, name string }{
+		{"importJobsBucket", a.ImportJobsBucket, "jobsBucket", a.JobsBucket},
+		{"importJobsTable", a.ImportJobsTable, "jobsTable", a.JobsTable},
+		{"importUsersTable", a.ImportUsersTable, "usersTable", a.UsersTable},
+	} {
+		if imp.id != "" && imp.id != imp.name {
+			errs.Add(imp.key, "%q differs from %s %q: an adopted resource keeps its name (a new one would replace it); remove %s or set it to %q", imp.id, imp.nameKey, imp.name, imp.nameKey, imp.id)
+		}
+	}
 	for _, group := range []string{"web", "worker"} {
 		errs.Check("naming", naming.RoleName(a.Naming.Name(group)))
 	}
@@ -130,15 +151,15 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	parent := pulumi.Parent(b)
 
-	jobs, err := bucket.New(ctx, name+"-jobs", a.bucketArgs(), parent)
+	jobs, err := bucket.New(ctx, name+"-jobs", a.bucketArgs(), parent, importBucket(a.ImportJobsBucket))
 	if err != nil {
 		return nil, err
 	}
-	jobsTable, err := a.table(ctx, name+"-jobs", a.JobsTable, "job_id", "jobs", parent)
+	jobsTable, err := a.table(ctx, name+"-jobs", a.JobsTable, "job_id", "jobs", a.ImportJobsTable, parent)
 	if err != nil {
 		return nil, err
 	}
-	usersTable, err := a.table(ctx, name+"-users", a.UsersTable, "user_id", "users", parent)
+	usersTable, err := a.table(ctx, name+"-users", a.UsersTable, "user_id", "users", a.ImportUsersTable, parent)
 	if err != nil {
 		return nil, err
 	}
@@ -158,6 +179,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		bucketARN, jobsARN, usersARN := v[0].(string), v[1].(string), v[2].(string)
 		return a.document(
 			policy.Allow("OutputsReadWrite", slices.Concat(objRead, objWrite), policy.Objects(bucketARN, "outputs/")),
+			// Workers upload their logs there when they stop, for post-mortems; they never read them.
+			policy.Allow("PostmortemWrite", objWrite, policy.Objects(bucketARN, "postmortem/")),
 			policy.Allow("CodeRead", objRead, policy.Objects(bucketARN, "code/")),
 			policy.Allow("ListBucket", []string{"s3:ListBucket"}, bucketARN),
 			policy.Allow("JobsReadUpdate", slices.Concat(itemRead, itemUpdate), jobsARN),
@@ -192,8 +215,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	return b, nil
 }
 
-// table creates an on-demand, encrypted table with point-in-time recovery and a string hash key.
-func (a Args) table(ctx *pulumi.Context, name, physical, hashKey, group string, parent pulumi.ResourceOption) (*dynamodb.Table, error) {
+// table creates an on-demand, encrypted table with point-in-time recovery and a string hash key,
+// or adopts the existing table importID.
+func (a Args) table(ctx *pulumi.Context, name, physical, hashKey, group, importID string, parent pulumi.ResourceOption) (*dynamodb.Table, error) {
 	sse := &dynamodb.TableServerSideEncryptionArgs{Enabled: pulumi.Bool(true)}
 	if a.KMSKeyARN != "" {
 		sse.KmsKeyArn = pulumi.String(a.KMSKeyARN)
@@ -209,7 +233,41 @@ func (a Args) table(ctx *pulumi.Context, name, physical, hashKey, group string, 
 		ServerSideEncryption:      sse,
 		DeletionProtectionEnabled: pulumi.Bool(a.Protect),
 		Tags:                      pulumi.ToStringMap(a.Naming.Tags(group)),
-	}, parent, pulumi.Protect(a.Protect))
+	}, parent, pulumi.Protect(a.Protect), adopt(importID))
+}
+
+// adopt is Pulumi's import option for id, or no option without one.
+func adopt(id string) pulumi.ResourceOption {
+	if id == "" {
+		return pulumi.Composite()
+	}
+	return pulumi.Import(pulumi.ID(id))
+}
+
+// importBucket adopts the existing bucket id as the jobs bucket component's S3 bucket. The bucket's
+// settings (versioning, encryption, public access block, policy, lifecycle) are separate
+// resources that simply overwrite the existing settings, so only the bucket itself is imported.
+// The bucket component takes no import id, hence a transformation, which reaches its children.
+func importBucket(id string) pulumi.ResourceOption {
+	if id == "" {
+		return pulumi.Composite()
+	}
+	return pulumi.Transformations([]pulumi.ResourceTransformation{func(t *pulumi.ResourceTransformationArgs) *pulumi.ResourceTransformationResult {
+		if t.Type != bucketType {
+			return nil
+		}
+		return &pulumi.ResourceTransformationResult{Props: t.Props, Opts: append(slices.Clip(t.Opts), pulumi.Import(pulumi.ID(id)))}
+	}})
+}
+
+// bucketType is the type of the S3 bucket inside the bucket component.
+const bucketType = "aws:s3/bucketV2:BucketV2"
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
 }
 
 func (a Args) role(ctx *pulumi.Context, name, group, purpose string, doc pulumi.StringInput, parent pulumi.ResourceOption) (*role.Role, error) {

@@ -93,6 +93,8 @@ func TestRoleGrantsAreExact(t *testing.T) {
 	for _, a := range []string{"s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"} {
 		worker = append(worker, a+" "+bucketARN+"/outputs/*")
 	}
+	// Worker logs: written, never read back.
+	worker = append(worker, "s3:AbortMultipartUpload "+bucketARN+"/postmortem/*", "s3:PutObject "+bucketARN+"/postmortem/*")
 	worker = append(worker, "s3:GetObject "+bucketARN+"/code/*", "s3:ListBucket "+bucketARN)
 
 	for _, tc := range []struct {

@@ -18,10 +18,13 @@ func Example() {
 			},
 			Sync: &filesystem.Sync{AccessPoint: "authorities", BucketPrefix: "authorities/", Schedule: "cron(0 3 * * ? *)"},
 
-			Naming:        naming.Convention{App: "lookup", Env: "production", Owner: "research-it"},
-			Protect:       true,
-			VPCID:         pulumi.String("vpc-0123456789abcdef0"),
-			SubnetIDs:     pulumi.ToStringArray([]string{"subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"}),
+			Naming:  naming.Convention{App: "lookup", Env: "production", Owner: "research-it"},
+			Protect: true,
+			VPCID:   pulumi.String("vpc-0123456789abcdef0"),
+			Subnets: []filesystem.Subnet{
+				{Key: "us-east-2a", ID: pulumi.String("subnet-0aaaaaaaaaaaaaaaa")},
+				{Key: "us-east-2b", ID: pulumi.String("subnet-0bbbbbbbbbbbbbbbb")},
+			},
 			Clients:       map[string]pulumi.StringInput{"tasks": pulumi.String("sg-0123456789abcdef0")},
 			SyncBucketARN: pulumi.String("arn:aws:s3:::lookup-production-bucket"),
 		})

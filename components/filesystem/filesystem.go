@@ -16,6 +16,7 @@ import (
 
 	"github.com/strata-iac/strata/components/bucket"
 	"github.com/strata-iac/strata/components/field"
+	"github.com/strata-iac/strata/components/fleet"
 	"github.com/strata-iac/strata/components/naming"
 	"github.com/strata-iac/strata/components/policy"
 	"github.com/strata-iac/strata/components/secgroup"
@@ -72,14 +73,23 @@ type Args struct {
 	Protect bool
 	// VPCID is the VPC of the subnets (required).
 	VPCID pulumi.StringInput
-	// SubnetIDs are private subnets, one per Availability Zone (required); each gets a mount
-	// target, named by its index. Keep the order stable and only append: see the README.
-	SubnetIDs pulumi.StringArray
+	// Subnets are private subnets, one per Availability Zone (required); each gets a mount target
+	// named by the subnet's Key, so adding or removing a zone touches only its own mount target.
+	Subnets []Subnet
 	// Clients are the security groups allowed to reach the mount targets on NFS, by name; the name
 	// names the ingress rule (lowercase letters, digits, hyphens).
 	Clients map[string]pulumi.StringInput
 	// SyncBucketARN is the ARN of the bucket Sync copies from (required with Sync).
 	SyncBucketARN pulumi.StringInput
+}
+
+// Subnet is a subnet that gets a mount target.
+type Subnet struct {
+	// Key names the subnet for good (network.Subnet.Key: its zone in a new VPC, its id in an
+	// existing one): lowercase letters, digits and hyphens.
+	Key string
+	// ID is the subnet's id.
+	ID pulumi.StringInput
 }
 
 // AccessPoint confines its clients to one directory, as one POSIX user.
@@ -120,8 +130,12 @@ type FileSystem struct {
 // maxGroup keeps every name derived from the group within AWS's limits (IAM roles: 64 characters).
 const maxGroup = 20
 
-// maxID is the largest uid or gid accepted; Pulumi passes them as 32-bit integers.
-const maxID = math.MaxInt32
+// maxAccessPoints is EFS's quota of access points per file system (Amazon EFS quotas: 10,000).
+const maxAccessPoints = 10000
+
+// maxID is the largest uid or gid EFS accepts (PosixUser Uid and Gid, CreationInfo OwnerUid and
+// OwnerGid: 0 to 4294967295 in the EFS API reference).
+const maxID = math.MaxUint32
 
 // syncRule names the NFS ingress rule of the DataSync network interfaces.
 const syncRule = "datasync"
@@ -195,8 +209,11 @@ func (a Args) Validate() error {
 	}
 	errs.OneOf("throughputMode", a.ThroughputMode, ThroughputModes...)
 	errs.OneOf("transitionToIa", a.TransitionToIA, TransitionsToIA...)
-	if len(a.AccessPoints) == 0 {
+	switch n := len(a.AccessPoints); {
+	case n == 0:
 		errs.Add("accessPoints", `is required: clients reach the file system only through access points; define at least one, e.g. {"data": {"path": "/data"}}`)
+	case n > maxAccessPoints:
+		errs.Add("accessPoints", "lists %d access points: EFS allows %d per file system", n, maxAccessPoints)
 	}
 	for _, name := range slices.Sorted(maps.Keys(a.AccessPoints)) {
 		p := field.Join("accessPoints", name)
@@ -267,12 +284,19 @@ func (a Args) checkInputs() error {
 	if a.VPCID == nil {
 		errs.Add("vpcId", "is required: the mount targets' security group belongs to the subnets' VPC")
 	}
-	if len(a.SubnetIDs) == 0 {
-		errs.Add("subnetIds", "is required: give one private subnet per Availability Zone, each gets a mount target")
+	if len(a.Subnets) == 0 {
+		errs.Add("subnets", "is required: give one private subnet per Availability Zone, each gets a mount target")
 	}
-	for i, s := range a.SubnetIDs {
-		if s == nil {
-			errs.Add(field.Index("subnetIds", i), "is nil: give a subnet id")
+	keys := map[string]bool{}
+	for i, s := range a.Subnets {
+		p := field.Index("subnets", i)
+		errs.Check(field.Join(p, "key"), naming.Identifier(s.Key, 64))
+		if keys[s.Key] {
+			errs.Add(field.Join(p, "key"), "%q is used by another subnet: keys name the mount targets, so each must be unique", s.Key)
+		}
+		keys[s.Key] = true
+		if s.ID == nil {
+			errs.Add(field.Join(p, "id"), "is nil: give a subnet id")
 		}
 	}
 	for _, n := range slices.Sorted(maps.Keys(a.Clients)) {
@@ -381,15 +405,26 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 
-	// Mount targets are named by position. EFS allows one per Availability Zone, so a replaced
-	// one must go before its successor comes.
-	mounts := make([]pulumi.Resource, 0, len(a.SubnetIDs))
-	for i, subnet := range a.SubnetIDs {
-		mt, err := efs.NewMountTarget(ctx, name+"-mount-"+strconv.Itoa(i), &efs.MountTargetArgs{
+	// Mount targets are named by their subnet's key. They were named by position before; the alias
+	// to that name, under every name the file system itself answers to, lets a stack deployed then
+	// find each one under its new name. EFS allows one per Availability Zone, so a replaced one must
+	// go before its successor comes.
+	owners, err := fleet.URNs(ctx, "strata:filesystem:FileSystem", name, opts...)
+	if err != nil {
+		return nil, err
+	}
+	mounts := make([]pulumi.Resource, 0, len(a.Subnets))
+	for i, subnet := range a.Subnets {
+		old := pulumi.String(name + "-mount-" + strconv.Itoa(i))
+		aliases := make([]pulumi.Alias, len(owners))
+		for j, owner := range owners {
+			aliases[j] = pulumi.Alias{Name: old, ParentURN: owner}
+		}
+		mt, err := efs.NewMountTarget(ctx, name+"-mount-"+subnet.Key, &efs.MountTargetArgs{
 			FileSystemId:   file.ID(),
-			SubnetId:       subnet,
+			SubnetId:       subnet.ID,
 			SecurityGroups: pulumi.StringArray{nfs.ID},
-		}, parent, pulumi.DeleteBeforeReplace(true))
+		}, parent, pulumi.DeleteBeforeReplace(true), pulumi.Aliases(aliases))
 		if err != nil {
 			return nil, err
 		}

@@ -2,11 +2,12 @@ package filesystem_test
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/strata-iac/strata/components/filesystem"
 	"github.com/strata-iac/strata/components/naming"
@@ -39,6 +40,17 @@ var conv = naming.Convention{App: "lookup", Env: "test", Owner: "research-it"}
 
 var subnets = []string{"subnet-a", "subnet-b", "subnet-c"}
 
+// zones are the subnets' keys, as a new VPC's network names them.
+var zones = []string{"us-east-1a", "us-east-1b", "us-east-1c"}
+
+func keyed(keys, ids []string) []filesystem.Subnet {
+	out := make([]filesystem.Subnet, len(keys))
+	for i := range keys {
+		out[i] = filesystem.Subnet{Key: keys[i], ID: pulumi.String(ids[i])}
+	}
+	return out
+}
+
 func ptr[T any](v T) *T { return &v }
 
 // lookup is the QA authority lookup's file system: authorities for the app, database for MariaDB.
@@ -48,9 +60,9 @@ func lookup() filesystem.Args {
 			"authorities": {Path: "/authorities"},
 			"database":    {Path: "/database", UID: ptr(999), GID: ptr(999), Permissions: "0700"},
 		},
-		VPCID:     pulumi.String("vpc-1"),
-		SubnetIDs: pulumi.ToStringArray(subnets),
-		Clients:   map[string]pulumi.StringInput{"app": pulumi.String("sg-app"), "db": pulumi.String("sg-db")},
+		VPCID:   pulumi.String("vpc-1"),
+		Subnets: keyed(zones, subnets),
+		Clients: map[string]pulumi.StringInput{"app": pulumi.String("sg-app"), "db": pulumi.String("sg-db")},
 	}
 }
 
@@ -141,8 +153,9 @@ func TestMountTargetPerSubnet(t *testing.T) {
 		t.Fatalf("got %d mount targets, want %d", len(mounts), len(subnets))
 	}
 	for i, subnet := range subnets {
-		mt := mocktest.Named(t, res, typeMount, "lookup-mount-"+strconv.Itoa(i))
+		mt := mocktest.Named(t, res, typeMount, "lookup-mount-"+zones[i])
 		mocktest.Eq(t, mt.Name+" subnet", mt.In("subnetId"), subnet)
+		assert.Len(t, mt.Aliases, 1, "%s: the positional name it had before is its alias", mt.Name)
 		mocktest.Eq(t, mt.Name+" file system", mt.In("fileSystemId"), mocktest.One(t, res, typeFS).ID)
 		groups, _ := mt.In("securityGroups").([]any)
 		if len(groups) != 1 || groups[0] != sg.ID {
@@ -152,6 +165,28 @@ func TestMountTargetPerSubnet(t *testing.T) {
 	mocktest.Eq(t, "security group output", res.Outputs["securityGroupId"], sg.ID)
 	mocktest.Eq(t, "security group name", sg.In("name"), "lookup-test-files")
 	mocktest.Eq(t, "security group vpc", sg.In("vpcId"), "vpc-1")
+}
+
+// Mount targets are named by zone: a zone that sorts before the others, added later, renames none
+// of the existing ones, and each existing one still answers to the positional name it was deployed
+// under.
+func TestMountTargetsNamedByZone(t *testing.T) {
+	before := lookup()
+	before.Subnets = keyed(zones[1:], subnets[1:])
+	after := lookup()
+	res := map[string]*mock.Result{"before": deploy(t, before), "after": deploy(t, after)}
+	for _, z := range zones[1:] {
+		b := mocktest.Named(t, res["before"], typeMount, "lookup-mount-"+z)
+		a := mocktest.Named(t, res["after"], typeMount, "lookup-mount-"+z)
+		assert.Equal(t, b.Inputs, a.Inputs, "%s: adding zone a changes nothing of zone %s", a.Name, z)
+	}
+	positional := func(r *mock.Result, name string) string {
+		m := mocktest.Named(t, r, typeMount, name)
+		require.Len(t, m.Aliases, 1)
+		return m.Aliases[0][strings.LastIndex(m.Aliases[0], "::")+2:]
+	}
+	assert.Equal(t, "lookup-mount-0", positional(res["before"], "lookup-mount-us-east-1b"), "zone b was deployed as the first mount target")
+	assert.Equal(t, "lookup-mount-1", positional(res["before"], "lookup-mount-us-east-1c"))
 }
 
 func TestNFSOnlyFromClients(t *testing.T) {
@@ -454,6 +489,8 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 			[]string{"accessPoints.authorities.gid: 0 is root", "accessPoints.authorities.ownerUid: 0 is root"}},
 		{"negative uid", ap(filesystem.AccessPoint{Path: "/authorities", UID: ptr(-1), AllowRoot: true}),
 			[]string{"accessPoints.authorities.uid: -1 is out of range"}},
+		{"uid above EFS's 32 bits", ap(filesystem.AccessPoint{Path: "/authorities", UID: ptr(1 << 32)}),
+			[]string{"accessPoints.authorities.uid: 4294967296 is out of range: use 1 to 4294967295"}},
 		{"bad permissions", ap(filesystem.AccessPoint{Path: "/authorities", Permissions: "0789"}),
 			[]string{`accessPoints.authorities.permissions: "0789" is not an octal mode: use 3 or 4 octal digits`}},
 		{"short permissions", ap(filesystem.AccessPoint{Path: "/authorities", Permissions: "75"}),
@@ -498,10 +535,14 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 			[]string{`sync.subdirectory: "current" is relative`}},
 		{"bad retention", func(a *filesystem.Args) { *a = withSync(*a); a.Sync.LogRetentionDays = 10 },
 			[]string{"sync.logRetentionDays: 10 is not a CloudWatch Logs retention period: use one of 1, 3, 5"}},
-		{"missing subnets", func(a *filesystem.Args) { a.SubnetIDs = nil },
-			[]string{"subnetIds: is required"}},
-		{"nil subnet", func(a *filesystem.Args) { a.SubnetIDs = pulumi.StringArray{pulumi.String("subnet-a"), nil} },
-			[]string{"subnetIds[1]: is nil"}},
+		{"missing subnets", func(a *filesystem.Args) { a.Subnets = nil },
+			[]string{"subnets: is required"}},
+		{"nil subnet", func(a *filesystem.Args) { a.Subnets[1].ID = nil },
+			[]string{"subnets[1].id: is nil"}},
+		{"subnet key twice", func(a *filesystem.Args) { a.Subnets[2].Key = a.Subnets[0].Key },
+			[]string{`subnets[2].key: "us-east-1a" is used by another subnet`}},
+		{"subnet key not a name", func(a *filesystem.Args) { a.Subnets[0].Key = "US East" },
+			[]string{"subnets[0].key:"}},
 		{"missing vpc", func(a *filesystem.Args) { a.VPCID = nil },
 			[]string{"vpcId: is required"}},
 		{"missing sync bucket", func(a *filesystem.Args) { *a = withSync(*a); a.SyncBucketARN = nil },

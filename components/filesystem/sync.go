@@ -89,6 +89,9 @@ func (s Sync) validate(accessPoints map[string]AccessPoint) error {
 	return errs.Err()
 }
 
+// maxKeyBytes is S3's limit on an object key (1,024 bytes of UTF-8).
+const maxKeyBytes = 1024
+
 // dataSyncPathRE is what DataSync accepts in S3 prefixes and EFS subdirectories.
 var dataSyncPathRE = regexp.MustCompile(`^[A-Za-z0-9_\-+./() ]+$`)
 
@@ -96,6 +99,8 @@ func checkPrefix(p string) error {
 	switch {
 	case p == "":
 		return errors.New("is required: name the S3 prefix that holds the files, e.g. authorities/; the whole bucket is never copied, it may hold other secrets")
+	case len(p) > maxKeyBytes:
+		return fmt.Errorf("is %d bytes long: an S3 key, and so its prefix, has at most %d", len(p), maxKeyBytes)
 	case !dataSyncPathRE.MatchString(p):
 		return fmt.Errorf("%q has characters DataSync does not allow: use letters, digits and _ - + . / ( ) and spaces", p)
 	case strings.HasPrefix(p, "/"):
@@ -283,7 +288,7 @@ func (a Args) newSync(ctx *pulumi.Context, name string, parent pulumi.ResourceOr
 		Subdirectory:            pulumi.String(s.Subdirectory),
 		Ec2Config: &datasync.EfsLocationEc2ConfigArgs{
 			// Any of the subnets: each has a mount target in its Availability Zone.
-			SubnetArn:         a.SubnetIDs[0].ToStringOutput().ApplyT(ec2ARN("subnet")).(pulumi.StringOutput),
+			SubnetArn:         a.Subnets[0].ID.ToStringOutput().ApplyT(ec2ARN("subnet")).(pulumi.StringOutput),
 			SecurityGroupArns: pulumi.StringArray{t.sg.ID.ApplyT(ec2ARN("security-group")).(pulumi.StringOutput)},
 		},
 		Tags: tags,

@@ -173,6 +173,9 @@ func (a Args) CheckApp() error {
 	if spec.MemoryMiB != 0 {
 		errs.Add("memoryMiB", "Lightsail sizes an app by the service's power, not by memory: remove memoryMiB and choose lightsail.power (%s)", strings.Join(Powers, ", "))
 	}
+	if len(spec.Scratch) > 0 {
+		errs.Add("scratch", "Lightsail containers have no volumes: remove the scratch volumes (Lightsail's root file systems are writable) and their mounts")
+	}
 	if spec.Scaling.Max > spec.Scaling.Min {
 		errs.Add("scaling.max", "%d is more than scaling.min %d: Lightsail does not autoscale; run a fixed number of nodes with lightsail.scale", spec.Scaling.Max, spec.Scaling.Min)
 	}
@@ -194,6 +197,9 @@ func (a Args) checkContainer(errs *field.Errors, c app.Container) {
 	p := field.Join("containers", c.Name)
 	if len(c.Mounts) > 0 {
 		errs.Add(field.Join(p, "mounts"), "Lightsail containers have no volumes: remove the mounts, keep state in the database, or run the app on ECS")
+	}
+	if len(c.EntryPoint) > 0 {
+		errs.Add(field.Join(p, "entryPoint"), "Lightsail cannot replace an image's entry point, only its command: remove entryPoint")
 	}
 	if len(c.EnvFiles) > 0 {
 		errs.Add(field.Join(p, "envFiles"), "Lightsail cannot load env files: put plain values under environment")

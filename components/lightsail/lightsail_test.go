@@ -461,6 +461,15 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 			[]string{`app.endpoint.port: container "frontend" does not expose port 80`}},
 		{"health check interval", func(a *lightsail.Args) { a.App.Endpoint.IntervalSeconds = 400 },
 			[]string{"app.endpoint.intervalSeconds: 400 is out of range: use 5 to 300 seconds"}},
+		{"health check timeout ELB allows but Lightsail does not", func(a *lightsail.Args) {
+			a.App.Endpoint.IntervalSeconds, a.App.Endpoint.TimeoutSeconds = 300, 90
+		}, []string{"app.endpoint.timeoutSeconds: 90 is out of range: use 2 to 60 seconds"}},
+		{"scratch volumes", func(a *lightsail.Args) {
+			a.App.Scratch = []string{"tmp"}
+			a.App.Containers[0].Mounts = []app.Mount{{Volume: "tmp", Path: "/tmp"}}
+		}, []string{"app.containers.frontend.mounts: Lightsail containers have no volumes", "app.scratch: Lightsail containers have no volumes"}},
+		{"entry point", func(a *lightsail.Args) { a.App.Containers[0].EntryPoint = []string{"nginx"} },
+			[]string{"app.containers.frontend.entryPoint: Lightsail cannot replace an image's entry point"}},
 		{"health check threshold", func(a *lightsail.Args) { a.App.Endpoint.HealthyThreshold = 11 },
 			[]string{"app.endpoint.healthyThreshold: 11 is out of range: use 2 to 10"}},
 		{"success codes", func(a *lightsail.Args) { a.App.Endpoint.SuccessCodes = "200-599" },

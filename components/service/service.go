@@ -22,6 +22,7 @@ import (
 	"github.com/strata-iac/strata/components/logs"
 	"github.com/strata-iac/strata/components/naming"
 	"github.com/strata-iac/strata/components/policy"
+	"github.com/strata-iac/strata/components/registry"
 	"github.com/strata-iac/strata/components/role"
 )
 
@@ -33,7 +34,7 @@ type Args struct {
 	// Default false.
 	Exec bool
 	// HealthCheckGraceSeconds lets new tasks start before load balancer health checks count.
-	// Default 60 (0–3600).
+	// Default 60; 0 to 2147483647 (ECS CreateService healthCheckGracePeriodSeconds).
 	HealthCheckGraceSeconds int
 
 	// App is what runs; CheckApp must accept it. Its defaults apply.
@@ -64,6 +65,27 @@ type Args struct {
 	// Singleton keeps exactly one task: a deployment stops the old task before starting the new,
 	// so two copies never share state (e.g. a database's files on EFS).
 	Singleton bool
+	// Reads are S3 prefixes the app itself reads (its task role): list the prefix, get its objects.
+	Reads []Read
+	// Cache pulls the app's Docker Hub images through an ECR pull-through cache rule with this
+	// repository prefix (see components/registry): each image is rewritten to
+	// <account>.dkr.ecr.<region>.amazonaws.com/<prefix>/<repository>, and the execution role may
+	// pull it and, on the first pull, create the repository and import the image. Empty pulls
+	// from Docker Hub directly.
+	Cache string
+	// DependsOn are resources the tasks need before they start, e.g. the env file object.
+	DependsOn []pulumi.Resource
+}
+
+// Read is an S3 prefix the app reads.
+type Read struct {
+	// BucketARN is the bucket's ARN.
+	BucketARN pulumi.StringInput
+	// Prefix is the key prefix, e.g. "authorities/" (ending in /).
+	Prefix string
+	// KMSKeyARN is the key of an SSE-KMS bucket, which the app may decrypt with through S3.
+	// Default none (SSE-S3).
+	KMSKeyARN string
 }
 
 // Cluster is what a service needs of its cluster.
@@ -86,6 +108,9 @@ type Database struct {
 	Port      pulumi.IntInput
 	Name      pulumi.StringInput
 	Username  pulumi.StringInput
+	// KMSKeyARN is the customer managed key the secret is encrypted with; the execution role may
+	// decrypt with it, through Secrets Manager only. Empty for the AWS managed key.
+	KMSKeyARN string
 }
 
 // Volume is an EFS access point to mount.
@@ -127,13 +152,28 @@ func (a Args) WithDefaults() Args {
 	return a
 }
 
+// Bounds of ECS (the ECS API reference and the AWS General Reference's ECS quotas).
+const (
+	// maxGraceSeconds is CreateService's bound for healthCheckGracePeriodSeconds.
+	maxGraceSeconds = 2147483647
+	// maxContainers is the "container definitions per task definition" quota, not adjustable.
+	maxContainers = 10
+	// minEC2TaskCPU and maxEC2TaskCPU bound a task's cpu on EC2 capacity (RegisterTaskDefinition).
+	minEC2TaskCPU = 128
+	maxEC2TaskCPU = 196608
+)
+
+// ScratchInit names the container that makes the scratch volumes writable before the app's
+// containers start; the app's own containers may not use the name.
+const ScratchInit = "scratch-init"
+
 // Validate reports every problem with the settings, with their defaults; paths are the settings'
 // names in lowerCamelCase. New checks the rest (CheckApp, inputs) as well.
 func (a Args) Validate() error {
 	a = a.WithDefaults()
 	var errs field.Errors
 	errs.Check("logRetentionDays", logs.CheckRetention(a.LogRetentionDays))
-	errs.Range("healthCheckGraceSeconds", a.HealthCheckGraceSeconds, 0, 3600, "seconds")
+	errs.Range("healthCheckGraceSeconds", a.HealthCheckGraceSeconds, 0, maxGraceSeconds, "seconds")
 	return errs.Err()
 }
 
@@ -143,12 +183,27 @@ func (a Args) Validate() error {
 func CheckApp(spec app.Spec, capacity string, offer app.Offer) error {
 	var errs field.Errors
 	errs.Merge("", spec.Validate(offer))
-	if capacity == cluster.CapacityFargate || capacity == cluster.CapacityFargateSpot {
+	switch capacity {
+	case cluster.CapacityFargate, cluster.CapacityFargateSpot:
 		if spec.CPU == 0 || spec.MemoryMiB == 0 {
 			errs.Add("cpu", "Fargate needs the app's size: set cpu and memoryMiB, e.g. 256 and 1024")
 		} else if err := FargateSize(spec.CPU, spec.MemoryMiB); err != nil {
 			errs.Add("memoryMiB", "%v", err)
 		}
+	case cluster.CapacityEC2:
+		if spec.CPU != 0 {
+			errs.Range("cpu", spec.CPU, minEC2TaskCPU, maxEC2TaskCPU, "CPU units (ECS on EC2)")
+		}
+	}
+	n := len(spec.Containers)
+	if len(spec.Scratch) > 0 {
+		n++
+		if spec.Container(ScratchInit) != nil {
+			errs.Add(field.Join("containers", ScratchInit), "%q names the container that prepares the scratch volumes: choose another name", ScratchInit)
+		}
+	}
+	if n > maxContainers {
+		errs.Add("containers", "%d containers (with the scratch volumes' init container): ECS runs at most %d per task", n, maxContainers)
 	}
 	return errs.Err()
 }
@@ -170,6 +225,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	env, err := lookupEnv(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if a.Cache != "" {
+		a.App = a.cached(env)
 	}
 
 	logs, err := cloudwatch.NewLogGroup(ctx, name, &cloudwatch.LogGroupArgs{
@@ -195,7 +253,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		Name:        physical + "-task",
 		Description: "ECS task role of " + physical + ": what the app itself may touch",
 		Service:     role.ECSTasks,
-		Policy:      a.taskPolicy(),
+		Policy:      a.taskPolicy(env),
 		Attach:      a.Attach,
 		Tags:        a.Naming.Tags(a.Group),
 	}, parent)
@@ -287,8 +345,12 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		}
 	}
 	svcOpts := []pulumi.ResourceOption{parent}
+	needs := slices.Clone(a.DependsOn)
 	if a.Cluster.Ready != nil {
-		svcOpts = append(svcOpts, pulumi.DependsOn([]pulumi.Resource{a.Cluster.Ready}))
+		needs = append(needs, a.Cluster.Ready)
+	}
+	if len(needs) > 0 {
+		svcOpts = append(svcOpts, pulumi.DependsOn(needs))
 	}
 	scales := a.App.Scaling.Max > a.App.Scaling.Min
 	if scales {
@@ -371,6 +433,18 @@ func (a Args) check() error {
 	if a.TargetGroupARN != nil && a.App.Endpoint == nil {
 		errs.Add("targetGroupArn", "a load balancer needs the app's endpoint")
 	}
+	if a.Cache != "" {
+		errs.Check("cache", registry.CheckPrefix(a.Cache))
+	}
+	for i, r := range a.Reads {
+		p := field.Index("reads", i)
+		if r.BucketARN == nil {
+			errs.Add(field.Join(p, "bucketArn"), "is required: name the bucket the app reads")
+		}
+		if r.Prefix == "" || !strings.HasSuffix(r.Prefix, "/") || strings.HasPrefix(r.Prefix, "/") {
+			errs.Add(field.Join(p, "prefix"), "%q is not a key prefix: use one like authorities/, without a leading slash and ending in one", r.Prefix)
+		}
+	}
 	if a.Singleton && a.App.Scaling.Max > 1 {
 		errs.Add("singleton", "a singleton runs one task: the app's scaling allows %d", a.App.Scaling.Max)
 	}
@@ -388,7 +462,7 @@ func (a Args) check() error {
 }
 
 // env is where the service runs, for building ARNs of resources referenced by name.
-type env struct{ partition, region, account string }
+type env struct{ partition, region, account, dnsSuffix string }
 
 func lookupEnv(ctx *pulumi.Context) (env, error) {
 	part, err := aws.GetPartition(ctx, nil)
@@ -403,16 +477,20 @@ func lookupEnv(ctx *pulumi.Context) (env, error) {
 	if err != nil {
 		return env{}, err
 	}
-	return env{partition: part.Partition, region: region.Name, account: id.AccountId}, nil
+	return env{partition: part.Partition, region: region.Name, account: id.AccountId, dnsSuffix: part.DnsSuffix}, nil
 }
 
 // executionPolicy grants exactly what ECS needs to start the containers: their private images,
 // their log streams, the secrets and parameters they reference, and their env files.
 func (a Args) executionPolicy(e env, logGroupARN pulumi.StringOutput) pulumi.StringOutput {
-	var repos, secrets, params, objects, buckets []string
+	var repos, imports, secrets, params, objects, buckets, keys []string
 	for _, c := range a.App.Containers {
 		if r, ok := app.ECR(c.Image); ok {
-			repos = append(repos, fmt.Sprintf("arn:%s:ecr:%s:%s:repository/%s", e.partition, r.Region, r.Account, r.Name))
+			arn := fmt.Sprintf("arn:%s:ecr:%s:%s:repository/%s", e.partition, r.Region, r.Account, r.Name)
+			repos = append(repos, arn)
+			if a.Cache != "" && strings.HasPrefix(r.Name, a.Cache+"/") {
+				imports = append(imports, arn)
+			}
 		}
 		for _, s := range c.Secrets {
 			switch {
@@ -437,6 +515,9 @@ func (a Args) executionPolicy(e env, logGroupARN pulumi.StringOutput) pulumi.Str
 	for _, k := range slices.Sorted(maps.Keys(a.Databases)) {
 		if a.usesDatabase(k) {
 			dbSecrets = append(dbSecrets, a.Databases[k].SecretARN)
+			if key := a.Databases[k].KMSKeyARN; key != "" {
+				keys = append(keys, key)
+			}
 		}
 	}
 	return pulumi.All(logGroupARN, dbSecrets).ApplyT(func(v []any) (string, error) {
@@ -449,8 +530,19 @@ func (a Args) executionPolicy(e env, logGroupARN pulumi.StringOutput) pulumi.Str
 				policy.Allow("RegistryLogin", []string{"ecr:GetAuthorizationToken"}, "*"),
 				policy.Allow("PullImages", []string{"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"}, unique(repos)...))
 		}
+		if len(imports) > 0 {
+			// The first pull of a cached image creates its repository and imports it from upstream.
+			statements = append(statements, policy.Allow("CacheImport", []string{"ecr:BatchImportUpstreamImage", "ecr:CreateRepository"}, unique(imports)...))
+		}
 		if all := unique(append(secrets, v[1].([]string)...)); len(all) > 0 {
 			statements = append(statements, policy.Allow("Secrets", []string{"secretsmanager:GetSecretValue"}, all...))
+		}
+		if len(keys) > 0 {
+			// A database secret under a customer managed key: decrypt it, and only through Secrets
+			// Manager, which is how ECS reads it.
+			s := policy.Allow("SecretsKey", []string{"kms:Decrypt"}, unique(keys)...)
+			s.Condition = policy.Condition{"StringEquals": {"kms:ViaService": "secretsmanager." + e.region + ".amazonaws.com"}}
+			statements = append(statements, s)
 		}
 		if len(params) > 0 {
 			statements = append(statements, policy.Allow("Parameters", []string{"ssm:GetParameters"}, unique(params)...))
@@ -465,20 +557,36 @@ func (a Args) executionPolicy(e env, logGroupARN pulumi.StringOutput) pulumi.Str
 }
 
 // taskPolicy grants the app its EFS access points (only through the access point, writing only
-// where a mount is writable) and ECS Exec's channels; nil when the app needs neither.
-func (a Args) taskPolicy() pulumi.StringInput {
+// where a mount is writable), the S3 prefixes it reads and ECS Exec's channels; nil when the app
+// needs none of them.
+func (a Args) taskPolicy(e env) pulumi.StringInput {
 	names := a.mountedVolumes()
-	if len(names) == 0 && !a.Exec {
+	if len(names) == 0 && len(a.Reads) == 0 && !a.Exec {
 		return nil
 	}
 	inputs := pulumi.Array{}
 	for _, k := range names {
 		inputs = append(inputs, a.Volumes[k].FileSystemARN, a.Volumes[k].AccessPointARN)
 	}
+	for _, r := range a.Reads {
+		inputs = append(inputs, r.BucketARN)
+	}
 	return inputs.ToArrayOutput().ApplyT(func(v []any) (string, error) {
 		var statements []policy.Statement
 		for i, k := range names {
 			statements = append(statements, filesystem.ClientAccess("Mount"+sid(k), v[2*i].(string), v[2*i+1].(string), a.writes(k)))
+		}
+		for i, r := range a.Reads {
+			bucket := v[2*len(names)+i].(string)
+			n := strconv.Itoa(i)
+			list := policy.Allow("ListPrefix"+n, []string{"s3:ListBucket"}, bucket)
+			list.Condition = policy.Condition{"StringLike": {"s3:prefix": []string{r.Prefix, r.Prefix + "*"}}}
+			statements = append(statements, list, policy.Allow("ReadPrefix"+n, []string{"s3:GetObject"}, policy.Objects(bucket, r.Prefix)))
+			if r.KMSKeyARN != "" {
+				key := policy.Allow("PrefixKey"+n, []string{"kms:Decrypt"}, r.KMSKeyARN)
+				key.Condition = policy.Condition{"StringEquals": {"kms:ViaService": "s3." + e.region + ".amazonaws.com"}}
+				statements = append(statements, key)
+			}
 		}
 		if a.Exec {
 			// The SSM message channels of ECS Exec cannot be scoped to a resource.
@@ -491,12 +599,15 @@ func (a Args) taskPolicy() pulumi.StringInput {
 	}).(pulumi.StringOutput)
 }
 
-// mountedVolumes lists, sorted, the volumes some container mounts.
+// mountedVolumes lists, sorted, the platform's volumes (not the scratch ones) some container
+// mounts.
 func (a Args) mountedVolumes() []string {
 	var out []string
 	for _, c := range a.App.Containers {
 		for _, m := range c.Mounts {
-			out = append(out, m.Volume)
+			if !slices.Contains(a.App.Scratch, m.Volume) {
+				out = append(out, m.Volume)
+			}
 		}
 	}
 	return unique(out)
@@ -526,7 +637,15 @@ func (a Args) usesDatabase(name string) bool {
 
 func (a Args) volumes() ecs.TaskDefinitionVolumeArray {
 	var out ecs.TaskDefinitionVolumeArray
+	for _, k := range a.App.Scratch {
+		// A volume without a source is a bind mount on the task's own storage (Fargate's ephemeral
+		// storage, a directory of the EC2 host), empty at start and removed with the task.
+		out = append(out, &ecs.TaskDefinitionVolumeArgs{Name: pulumi.String(k)})
+	}
 	for _, k := range a.mountedVolumes() {
+		if slices.Contains(a.App.Scratch, k) {
+			continue
+		}
 		v := a.Volumes[k]
 		out = append(out, &ecs.TaskDefinitionVolumeArgs{
 			Name: pulumi.String(k),
@@ -548,7 +667,9 @@ type containerDefinition struct {
 	Name                   string           `json:"name"`
 	Image                  string           `json:"image"`
 	Essential              bool             `json:"essential"`
+	EntryPoint             []string         `json:"entryPoint,omitempty"`
 	Command                []string         `json:"command,omitempty"`
+	User                   string           `json:"user,omitempty"`
 	PortMappings           []portMapping    `json:"portMappings,omitempty"`
 	Environment            []nameValue      `json:"environment,omitempty"`
 	Secrets                []nameValueFrom  `json:"secrets,omitempty"`
@@ -613,21 +734,67 @@ type logConfiguration struct {
 	Options   map[string]string `json:"options"`
 }
 
+// scratchPath is where the scratch init container mounts a scratch volume.
+func scratchPath(volume string) string { return "/scratch/" + volume }
+
+// scratchInit is the container that makes the scratch volumes writable by every user (mode 1777,
+// sticky like /tmp): ECS creates them owned by root with mode 0755, which an image that switches
+// to another user (nginx, MariaDB's mysqld) could not write. It runs the image of the first
+// container that mounts one, as root, with chmod as its entry point, then exits; the containers
+// that mount a scratch volume wait for its success. nil without scratch volumes.
+func (a Args) scratchInit(logs logConfiguration) *containerDefinition {
+	if len(a.App.Scratch) == 0 {
+		return nil
+	}
+	image := ""
+	for _, c := range a.App.Containers {
+		if image == "" && a.mountsScratch(c) {
+			image = c.Image
+		}
+	}
+	d := &containerDefinition{
+		Name:                   ScratchInit,
+		Image:                  image,
+		EntryPoint:             []string{"chmod"},
+		Command:                []string{"1777"},
+		User:                   "0",
+		ReadonlyRootFilesystem: true,
+		LogConfiguration:       logs,
+	}
+	for _, v := range a.App.Scratch {
+		d.Command = append(d.Command, scratchPath(v))
+		d.MountPoints = append(d.MountPoints, mountPoint{SourceVolume: v, ContainerPath: scratchPath(v)})
+	}
+	return d
+}
+
+func (a Args) mountsScratch(c app.Container) bool {
+	return slices.ContainsFunc(c.Mounts, func(m app.Mount) bool { return slices.Contains(a.App.Scratch, m.Volume) })
+}
+
 // containerDefinitions renders the app's containers for ECS.
 func (a Args) containerDefinitions(e env, logGroup string, databases map[string]any) (string, error) {
-	defs := make([]containerDefinition, 0, len(a.App.Containers))
+	logs := func(stream string) logConfiguration {
+		return logConfiguration{LogDriver: "awslogs", Options: map[string]string{
+			"awslogs-group": logGroup, "awslogs-region": e.region, "awslogs-stream-prefix": stream,
+		}}
+	}
+	defs := make([]containerDefinition, 0, len(a.App.Containers)+1)
+	init := a.scratchInit(logs(ScratchInit))
+	if init != nil {
+		defs = append(defs, *init)
+	}
 	for _, c := range a.App.Containers {
 		d := containerDefinition{
 			Name:                   c.Name,
 			Image:                  c.Image,
 			Essential:              c.IsEssential(),
+			EntryPoint:             c.EntryPoint,
 			Command:                c.Command,
 			CPU:                    c.CPU,
 			MemoryReservation:      c.MemoryMiB,
 			ReadonlyRootFilesystem: c.IsReadonlyRoot(),
-			LogConfiguration: logConfiguration{LogDriver: "awslogs", Options: map[string]string{
-				"awslogs-group": logGroup, "awslogs-region": e.region, "awslogs-stream-prefix": c.Name,
-			}},
+			LogConfiguration:       logs(c.Name),
 		}
 		if a.Exec {
 			// ECS Exec needs an init process in the container.
@@ -667,10 +834,23 @@ func (a Args) containerDefinitions(e env, logGroup string, databases map[string]
 		for _, dep := range c.DependsOn {
 			d.DependsOn = append(d.DependsOn, dependency{ContainerName: dep.Container, Condition: dep.Condition})
 		}
+		if init != nil && a.mountsScratch(c) {
+			d.DependsOn = append(d.DependsOn, dependency{ContainerName: ScratchInit, Condition: "SUCCESS"})
+		}
 		defs = append(defs, d)
 	}
 	b, err := json.Marshal(defs)
 	return string(b), err
+}
+
+// cached returns the app with its Docker Hub images pulled through the cache.
+func (a Args) cached(e env) app.Spec {
+	spec := a.App.Clone()
+	for i := range spec.Containers {
+		c := &spec.Containers[i]
+		c.Image = registry.Image(c.Image, a.Cache, e.account, e.region, e.dnsSuffix)
+	}
+	return spec
 }
 
 // valueFrom renders a secret reference the way ECS resolves it: a JSON key of a Secrets Manager

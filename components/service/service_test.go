@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
 
 	"github.com/strata-iac/strata/components/app"
 	"github.com/strata-iac/strata/components/cluster"
@@ -302,6 +303,132 @@ func TestFargateSize(t *testing.T) {
 	}
 }
 
+// Scratch volumes are bind mounts made writable for every user by an init container of the first
+// image that mounts one, which the containers mounting them wait for.
+func TestScratchVolumes(t *testing.T) {
+	a := args()
+	a.App.Scratch = []string{"tmp", "certs"}
+	a.App.Containers[0].Mounts = append(a.App.Containers[0].Mounts, app.Mount{Volume: "tmp", Path: "/tmp"},
+		app.Mount{Volume: "certs", Path: "/certs", ReadOnly: true})
+	a.App.Containers[1].Mounts = []app.Mount{{Volume: "certs", Path: "/out"}}
+	a.App.Containers[1].EntryPoint = []string{"wget"}
+	res := deploy(t, a)
+	td := mocktest.One(t, res, typeTaskDef)
+	assert.Equal(t, map[string]any{"name": "tmp"}, td.In("volumes[0]"), "scratch volume")
+	assert.Equal(t, map[string]any{"name": "certs"}, td.In("volumes[1]"), "second scratch volume")
+	assert.Equal(t, "authorities", td.In("volumes[2].name"), "EFS volume after them")
+
+	var raw []map[string]any
+	if err := json.Unmarshal([]byte(td.In("containerDefinitions").(string)), &raw); err != nil {
+		t.Fatal(err)
+	}
+	init := raw[0]
+	assert.Equal(t, service.ScratchInit, init["name"], "init name")
+	assert.Equal(t, ecrImage, init["image"], "init image is the first mounting container's")
+	assert.Equal(t, "0", init["user"], "init runs as root")
+	assert.Equal(t, []any{"chmod"}, init["entryPoint"], "init entry point")
+	assert.Equal(t, []any{"1777", "/scratch/tmp", "/scratch/certs"}, init["command"], "init command")
+	assert.Equal(t, false, init["essential"], "init not essential")
+	assert.Equal(t, true, init["readonlyRootFilesystem"], "init read-only root")
+
+	defs := definitions(t, res)
+	web, helper := defs["web"], defs["helper"]
+	assert.Equal(t, "scratch-init SUCCESS", web.DependsOn[0].ContainerName+" "+web.DependsOn[0].Condition, "web waits")
+	assert.Equal(t, "web", helper.DependsOn[0].ContainerName, "helper keeps its own dependency first")
+	assert.Equal(t, "scratch-init SUCCESS", helper.DependsOn[1].ContainerName+" "+helper.DependsOn[1].Condition, "helper waits too")
+	assert.Equal(t, []any{"wget"}, raw[2]["entryPoint"], "helper entry point")
+	// Scratch volumes need no IAM: the task role only mounts EFS.
+	mocktest.EqualLists(t, "task role", mocktest.Grants(mocktest.Document(t, mocktest.Named(t, res, typePolicy, "lookup-app-task"), "policy")), []string{
+		"elasticfilesystem:ClientMount " + fsARN,
+		"ssmmessages:CreateControlChannel *", "ssmmessages:CreateDataChannel *",
+		"ssmmessages:OpenControlChannel *", "ssmmessages:OpenDataChannel *",
+	})
+
+	none := deploy(t, args())
+	if _, ok := definitions(t, none)[service.ScratchInit]; ok {
+		t.Error("without scratch volumes there is no init container")
+	}
+}
+
+// Docker Hub images are pulled through the cache, which the execution role may fill; other images
+// are left alone.
+func TestPullThroughCache(t *testing.T) {
+	a := args()
+	a.Cache = "lookup-test-hub"
+	a.App.Containers[1].Image = "busybox:1.36.1"
+	res := deploy(t, a)
+	defs := definitions(t, res)
+	assert.Equal(t, ecrImage, defs["web"].Image, "ECR image unchanged")
+	assert.Equal(t, "123456789012.dkr.ecr.us-east-1.amazonaws.com/lookup-test-hub/library/busybox:1.36.1", defs["helper"].Image, "Docker Hub image cached")
+	grants := mocktest.Grants(mocktest.Document(t, mocktest.Named(t, res, typePolicy, "lookup-app-exec"), "policy"))
+	cached := "arn:aws:ecr:us-east-1:123456789012:repository/lookup-test-hub/library/busybox"
+	for _, want := range []string{"ecr:BatchGetImage " + cached, "ecr:GetDownloadUrlForLayer " + cached,
+		"ecr:BatchImportUpstreamImage " + cached, "ecr:CreateRepository " + cached} {
+		if !slices.Contains(grants, want) {
+			t.Errorf("execution role lacks %s: %v", want, grants)
+		}
+	}
+	if slices.Contains(grants, "ecr:CreateRepository arn:aws:ecr:us-east-1:123456789012:repository/qa/server") {
+		t.Error("only cached repositories may be created")
+	}
+}
+
+// A database secret under a customer managed key can be decrypted by the execution role, with that
+// key only and only through Secrets Manager.
+func TestDatabaseSecretKey(t *testing.T) {
+	const key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	a := args()
+	db := a.Databases["db"]
+	db.KMSKeyARN = key
+	a.Databases["db"] = db
+	res := deploy(t, a)
+	doc := mocktest.Document(t, mocktest.Named(t, res, typePolicy, "lookup-app-exec"), "policy")
+	if !slices.Contains(mocktest.Grants(doc), "kms:Decrypt "+key) {
+		t.Fatalf("no kms:Decrypt on the key: %v", mocktest.Grants(doc))
+	}
+	for _, st := range doc.Statement {
+		if slices.Contains(st.Action, "kms:Decrypt") {
+			assert.Equal(t, "secretsmanager.us-east-1.amazonaws.com", st.Condition["StringEquals"]["kms:ViaService"], "via Secrets Manager")
+		}
+	}
+	if slices.ContainsFunc(mocktest.Grants(mocktest.Document(t, mocktest.Named(t, deploy(t, args()), typePolicy, "lookup-app-exec"), "policy")),
+		func(g string) bool { return strings.HasPrefix(g, "kms:") }) {
+		t.Error("without a customer managed key there is no KMS grant")
+	}
+}
+
+// The app reads its S3 prefixes and nothing else of the bucket; the service waits for what it
+// depends on.
+func TestReadsAndDependencies(t *testing.T) {
+	a := args()
+	a.Exec = false
+	a.Reads = []service.Read{{BucketARN: pulumi.String("arn:aws:s3:::lookup-test-config"), Prefix: "authorities/"}}
+	res := mocktest.Run(t, func(ctx *pulumi.Context) error {
+		obj, err := pulumi.NewStackReference(ctx, "org/env/test", nil)
+		if err != nil {
+			return err
+		}
+		a.DependsOn = []pulumi.Resource{obj}
+		_, err = service.New(ctx, "lookup-app", &a)
+		return err
+	})
+	doc := mocktest.Document(t, mocktest.Named(t, res, typePolicy, "lookup-app-task"), "policy")
+	mocktest.EqualLists(t, "task role", mocktest.Grants(doc), []string{
+		"elasticfilesystem:ClientMount " + fsARN,
+		"s3:GetObject arn:aws:s3:::lookup-test-config/authorities/*",
+		"s3:ListBucket arn:aws:s3:::lookup-test-config",
+	})
+	for _, st := range doc.Statement {
+		if slices.Contains(st.Action, "s3:ListBucket") {
+			assert.Equal(t, []any{"authorities/", "authorities/*"}, st.Condition["StringLike"]["s3:prefix"], "listing limited to the prefix")
+		}
+	}
+	svc := mocktest.One(t, res, typeService)
+	if !slices.ContainsFunc(svc.Dependencies, func(d string) bool { return strings.HasSuffix(d, "::org/env/test") }) {
+		t.Errorf("the service must wait for its dependencies: %v", svc.Dependencies)
+	}
+}
+
 func TestInvalidArgsRegisterNothing(t *testing.T) {
 	tests := []struct {
 		name string
@@ -312,7 +439,25 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 		{"fargate without size", func(a *service.Args) { a.App.CPU = 0 }, []string{"app.cpu: Fargate needs the app's size"}},
 		{"unknown capacity", func(a *service.Args) { a.Capacity = "spot" }, []string{`capacity: "spot" is not allowed: use one of fargate, fargateSpot, ec2`}},
 		{"retention", func(a *service.Args) { a.LogRetentionDays = 10 }, []string{"logRetentionDays: 10 is not a CloudWatch Logs retention period"}},
-		{"grace", func(a *service.Args) { a.HealthCheckGraceSeconds = 5000 }, []string{"healthCheckGraceSeconds: 5000 is out of range"}},
+		{"grace", func(a *service.Args) { a.HealthCheckGraceSeconds = -1 }, []string{"healthCheckGraceSeconds: -1 is out of range: use 0 to 2147483647"}},
+		{"cache prefix", func(a *service.Args) { a.Cache = "Docker_Hub/" }, []string{`cache: "Docker_Hub/" is not a repository prefix`}},
+		{"read without a prefix", func(a *service.Args) {
+			a.Reads = []service.Read{{BucketARN: pulumi.String("arn:aws:s3:::b"), Prefix: "/x"}}
+		},
+			[]string{`reads[0].prefix: "/x" is not a key prefix`}},
+		{"reserved container name", func(a *service.Args) {
+			a.App.Containers[1].Name = service.ScratchInit
+			a.App.Scratch = []string{"tmp"}
+			a.App.Containers[0].Mounts = append(a.App.Containers[0].Mounts, app.Mount{Volume: "tmp", Path: "/tmp"})
+		}, []string{"app.containers.scratch-init: \"scratch-init\" names the container that prepares the scratch volumes"}},
+		{"too many containers", func(a *service.Args) {
+			for i := range 9 {
+				a.App.Containers = append(a.App.Containers, app.Container{Name: "extra" + strconv.Itoa(i), Image: "busybox:1.36.1", Essential: ptr(false)})
+			}
+		}, []string{"app.containers: 11 containers (with the scratch volumes' init container): ECS runs at most 10 per task"}},
+		{"EC2 task CPU", func(a *service.Args) {
+			a.Capacity, a.Cluster.CapacityProvider, a.App.CPU = cluster.CapacityEC2, "ec2", 64
+		}, []string{"app.cpu: 64 is out of range: use 128 to 196608"}},
 		{"unknown volume", func(a *service.Args) { a.App.Containers[0].Mounts[0].Volume = "database" },
 			[]string{`app.containers.web.mounts[0].volume: "database" is not a volume of this app: use one of authorities`}},
 		{"missing inputs", func(a *service.Args) { a.Cluster = service.Cluster{}; a.SubnetIDs = nil; a.SecurityGroupIDs = nil },

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/strata-iac/strata/internal/mock"
+	"github.com/strata-iac/strata/systems"
 )
 
 // What the plan renders for values it cannot show; the check never judges them.
@@ -58,17 +59,9 @@ func (r *Resource) Each(pattern string, fn func(path string, v any)) {
 	}
 }
 
-// OptIn records that the config asked for something a security rule flags (a public database, a
-// public IP, ingress open to the internet): the finding on that resource becomes a warning that
-// names Key.
-type OptIn struct {
-	// Type and Name (the logical name) identify the resource.
-	Type, Name string
-	// Key is the config key that asked for it, e.g. strata:epimetheus.database.externalCidrs.
-	Key string
-	// Why says what it is for.
-	Why string
-}
+// OptIn is a security exception the stage's config asks for explicitly: a matching finding is a
+// warning naming the config key instead of a violation.
+type OptIn = systems.OptIn
 
 // Severity says whether a finding fails the check.
 type Severity string

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"maps"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -108,4 +109,18 @@ func Parse(stack string, values map[string]string) (*Config, error) {
 		}
 	}
 	return c, errs.Err()
+}
+
+// Schema returns the Go type each structured key decodes into (without the pointer), by key
+// without the namespace: the source of the generated config reference.
+func Schema() map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for k, v := range (&Config{}).sections() {
+		t := reflect.TypeOf(v).Elem()
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		out[k] = t
+	}
+	return out
 }

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"github.com/strata-iac/strata/systems/aot"
+	"github.com/strata-iac/strata/systems/argos"
 	"github.com/strata-iac/strata/systems/environment"
 	"github.com/strata-iac/strata/systems/epimetheus"
 	"github.com/strata-iac/strata/systems/kotta"
@@ -11,12 +13,16 @@ import (
 type Systems struct {
 	// Environment is strata:network and strata:front.
 	Environment environment.Config
-	// Kotta is Cloud Kotta: strata:base.
+	// Kotta is Cloud Kotta: strata:base and strata:kotta.
 	Kotta kotta.Config
 	// Lookup is the QA authority lookup (strata:lookup); nil leaves it out.
 	Lookup *lookup.Config
 	// Epimetheus is Epimetheus (strata:epimetheus); nil leaves it out.
 	Epimetheus *epimetheus.Config
+	// Aot is an aot cluster (strata:aot); nil leaves it out.
+	Aot *aot.Config
+	// Argos is Argos (strata:argos); nil leaves it out.
+	Argos *argos.Config
 }
 
 // sections maps each structured key to the pointer its object decodes into.
@@ -25,7 +31,10 @@ func (s *Systems) sections() map[string]any {
 		environment.KeyNetwork: &s.Environment.Network,
 		environment.KeyFront:   &s.Environment.Front,
 		kotta.KeyBase:          &s.Kotta.Base,
+		kotta.KeyPlatform:      &s.Kotta.Platform,
 		lookup.Key:             &s.Lookup,
 		epimetheus.Key:         &s.Epimetheus,
+		aot.Key:                &s.Aot,
+		argos.Key:              &s.Argos,
 	}
 }

@@ -203,6 +203,9 @@ type Options struct {
 	Config map[string]string
 	// SecretKeys lists the config keys that are secrets.
 	SecretKeys []string
+	// RootDirectory is the project's directory (ctx.RootDirectory()), where programs find files
+	// of the repository; empty leaves it unset.
+	RootDirectory string
 }
 
 // Result is what a mocked run registered and exported.
@@ -242,6 +245,7 @@ func Run(program pulumi.RunFunc, opts Options) (*Result, error) {
 	withConfig := func(info *pulumi.RunInfo) {
 		info.Config = maps.Clone(opts.Config)
 		info.ConfigSecretKeys = opts.SecretKeys
+		info.RootDirectory = opts.RootDirectory
 	}
 	var programErr error
 	err = pulumi.RunErr(func(ctx *pulumi.Context) error {

@@ -8,9 +8,11 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/strata-iac/strata/internal/mock"
 	"github.com/strata-iac/strata/internal/stackfile"
 	"github.com/strata-iac/strata/stacks"
+	"github.com/strata-iac/strata/systems"
 )
 
 // Run runs stacks.Run for stack with the config files of the project that contains dir.
@@ -20,7 +22,7 @@ func Run(dir, stack string) (*mock.Result, error) {
 		return nil, err
 	}
 	return mock.Run(stacks.Run, mock.Options{
-		Project: s.Project, Stack: s.Name, Config: s.Config, SecretKeys: s.SecretKeys,
+		Project: s.Project, Stack: s.Name, Config: s.Config, SecretKeys: s.SecretKeys, RootDirectory: s.Dir,
 	})
 }
 
@@ -166,4 +168,20 @@ func writeValue(w io.Writer, indent, key string, v any) {
 	}
 	b, _ := json.Marshal(v) // output values are JSON-shaped
 	fmt.Fprintf(w, "%s%s: %s\n", indent, key, b)
+}
+
+// OptIns plans stack's config as Run does, under mocks and registering nothing, and returns the
+// security exceptions the config asks for explicitly.
+func OptIns(dir, stack string) ([]systems.OptIn, error) {
+	s, err := stackfile.Load(dir, stack)
+	if err != nil {
+		return nil, err
+	}
+	var out []systems.OptIn
+	_, err = mock.Run(func(ctx *pulumi.Context) error {
+		var err error
+		out, err = stacks.OptIns(ctx)
+		return err
+	}, mock.Options{Project: s.Project, Stack: s.Name, Config: s.Config, SecretKeys: s.SecretKeys, RootDirectory: s.Dir})
+	return out, err
 }

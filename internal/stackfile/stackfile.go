@@ -19,6 +19,8 @@ import (
 type Stack struct {
 	Project string
 	Name    string
+	// Dir is the project's directory, which holds Pulumi.yaml.
+	Dir string
 	// Config maps full keys ("strata:base", "aws:region") to values; objects are JSON. Secrets are
 	// blinded as "[secret]": offline runs never need, and never see, their plaintext.
 	Config map[string]string
@@ -58,7 +60,7 @@ func Load(dir, stack string) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Stack{Project: project.Name.String(), Name: stack, Config: map[string]string{}}
+	s := &Stack{Project: project.Name.String(), Name: stack, Dir: filepath.Dir(projectPath), Config: map[string]string{}}
 	for k, v := range values {
 		s.Config[k.String()] = v
 		if ps.Config[k].Secure() {

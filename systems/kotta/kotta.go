@@ -1,6 +1,3 @@
-// Package kotta is Cloud Kotta: a web app that runs users' jobs on worker pools, with a jobs bucket
-// (uploads/, outputs/, code/, postmortem/), Jobs and Users DynamoDB tables and web and worker
-// roles as its long-lived base layer (strata:base).
 package kotta
 
 import (
@@ -8,29 +5,41 @@ import (
 
 	"github.com/strata-iac/strata/components/base"
 	"github.com/strata-iac/strata/components/field"
+	"github.com/strata-iac/strata/components/loadbalancer"
+	"github.com/strata-iac/strata/components/network"
 	"github.com/strata-iac/strata/systems"
 )
 
 // App names and tags Cloud Kotta's resources: kotta-<env>-<group>.
 const App = "kotta"
 
-// KeyBase is the config key of the base layer.
-const KeyBase = "base"
+// Config keys of Cloud Kotta.
+const (
+	// KeyBase is the config key of the base layer.
+	KeyBase = "base"
+	// KeyPlatform is the config key of the job platform.
+	KeyPlatform = "kotta"
+)
 
 // Config is Cloud Kotta's part of the stage file.
 type Config struct {
 	// Base is the base layer, strata:base; nil leaves it out of the stack.
 	Base *Base
+	// Platform is the job platform, strata:kotta; nil leaves it out of the stack.
+	Platform *Platform
 }
 
 // Base configures the base layer: the jobs bucket, the Jobs and Users tables and the web and worker
 // roles, which outlive any one Kotta deployment.
 type Base struct {
-	// JobsBucket is the globally unique name of the jobs bucket (required; S3 naming rules).
+	// JobsBucket is the globally unique name of the jobs bucket (required unless importJobsBucket
+	// names it; S3 naming rules).
 	JobsBucket string `json:"jobsBucket"`
-	// JobsTable names the Jobs table (hash key job_id). Default kotta-<env>-jobs.
+	// JobsTable names the Jobs table (hash key job_id). A new name replaces the table: to adopt an
+	// existing table, use importJobsTable. Default importJobsTable, else kotta-<env>-jobs.
 	JobsTable string `json:"jobsTable"`
-	// UsersTable names the Users table (hash key user_id). Default kotta-<env>-users.
+	// UsersTable names the Users table (hash key user_id). Default importUsersTable, else
+	// kotta-<env>-users.
 	UsersTable string `json:"usersTable"`
 	// NoncurrentVersionExpirationDays deletes old object versions this many days after they were
 	// replaced. Default 90; 1 to 3650.
@@ -49,12 +58,27 @@ type Base struct {
 	// instance profiles) or ecs-tasks.amazonaws.com (no instance profiles, which EC2 could not
 	// use).
 	ServicePrincipal string `json:"servicePrincipal"`
+	// ImportJobsBucket adopts the existing bucket of this name (Pulumi's import option) instead of
+	// creating one: the next pulumi up brings it under management with strata's settings
+	// (versioning, encryption, public access block, TLS-only policy, lifecycle); its objects stay.
+	// jobsBucket defaults to it and, if set, must equal it. Default none.
+	ImportJobsBucket string `json:"importJobsBucket"`
+	// ImportJobsTable adopts the existing Jobs table of this name (hash key job_id) instead of
+	// creating one; its items stay. jobsTable defaults to it and, if set, must equal it. Default
+	// none.
+	ImportJobsTable string `json:"importJobsTable"`
+	// ImportUsersTable adopts the existing Users table of this name (hash key user_id) instead of
+	// creating one; its items stay. usersTable defaults to it and, if set, must equal it. Default
+	// none.
+	ImportUsersTable string `json:"importUsersTable"`
 }
 
 // Plan is Cloud Kotta prepared for a stage.
 type Plan struct {
 	// Base is the base layer's arguments; nil without strata:base.
 	Base *base.Args
+	// Platform is the job platform; nil without strata:kotta.
+	Platform *PlatformPlan
 }
 
 // Plan applies the defaults and reports every problem under the full config keys.
@@ -71,13 +95,36 @@ func (c Config) Plan(st systems.Stage) (Plan, error) {
 			KMSKeyARN:                          b.KMSKeyARN,
 			ForceDestroy:                       b.ForceDestroy,
 			ServicePrincipal:                   b.ServicePrincipal,
+			ImportJobsBucket:                   b.ImportJobsBucket,
+			ImportJobsTable:                    b.ImportJobsTable,
+			ImportUsersTable:                   b.ImportUsersTable,
 			Naming:                             st.Naming(App),
 			Protect:                            st.Protect,
 		}.WithDefaults()
 		errs.Merge(systems.Key(KeyBase), a.Validate())
 		p.Base = &a
 	}
+	if c.Platform != nil {
+		if c.Base == nil && c.Platform.Base.Stack == "" {
+			// Reported here rather than under strata:kotta, so that a strata:base that failed to
+			// decode is reported once.
+			errs.Add(systems.Key(KeyBase), "is required by %s: deploy the base layer in this stack, or name the stack that has it in %s.base.stack (e.g. research/strata/kotta-base)",
+				systems.Key(KeyPlatform), systems.Key(KeyPlatform))
+		}
+		pl, err := c.Platform.Plan(st, p.Base)
+		errs.Merge(systems.Key(KeyPlatform), err)
+		p.Platform = &pl
+	}
 	return p, errs.Err()
+}
+
+// Deps is what Cloud Kotta takes from the rest of the stage; the base layer alone needs nothing.
+type Deps struct {
+	// Network is the stage's network (required by the platform).
+	Network *network.Network
+	// Front is the stage's shared load balancer, which holds the web server's site unless the
+	// platform has a load balancer of its own.
+	Front *loadbalancer.LoadBalancer
 }
 
 // Kotta is Cloud Kotta deployed.
@@ -91,7 +138,7 @@ type Kotta struct {
 }
 
 // New creates Cloud Kotta as planned.
-func New(ctx *pulumi.Context, name string, p Plan, opts ...pulumi.ResourceOption) (*Kotta, error) {
+func New(ctx *pulumi.Context, name string, p Plan, deps Deps, opts ...pulumi.ResourceOption) (*Kotta, error) {
 	k := &Kotta{Outputs: pulumi.Map{}}
 	if err := ctx.RegisterComponentResource("strata:system:Kotta", name, k, opts...); err != nil {
 		return nil, err
@@ -117,6 +164,11 @@ func New(ctx *pulumi.Context, name string, p Plan, opts ...pulumi.ResourceOption
 			"workerRoleArn":             b.Worker.ARN,
 			"workerPolicyArn":           b.Worker.PolicyARN,
 			"workerInstanceProfileName": b.Worker.InstanceProfileName,
+		}
+	}
+	if p.Platform != nil {
+		if err := newPlatform(ctx, name, k, *p.Platform, deps); err != nil {
+			return nil, err
 		}
 	}
 	if err := ctx.RegisterResourceOutputs(k, k.Outputs); err != nil {

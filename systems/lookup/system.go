@@ -1,6 +1,9 @@
 package lookup
 
 import (
+	"path/filepath"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/strata-iac/strata/components/bucket"
@@ -9,6 +12,8 @@ import (
 	"github.com/strata-iac/strata/components/filesystem"
 	"github.com/strata-iac/strata/components/loadbalancer"
 	"github.com/strata-iac/strata/components/network"
+	"github.com/strata-iac/strata/components/registry"
+	"github.com/strata-iac/strata/components/rotation"
 	"github.com/strata-iac/strata/components/secgroup"
 	"github.com/strata-iac/strata/components/service"
 	"github.com/strata-iac/strata/systems"
@@ -45,7 +50,12 @@ func New(ctx *pulumi.Context, name string, p Plan, deps Deps, opts ...pulumi.Res
 	if err != nil {
 		return nil, err
 	}
-	platform, err := p.Web.New(ctx, name, l, net, deps.Front, map[string]int{"nfs": filesystem.NFSPort, "mariadb": mariadbPort})
+	uploads, err := p.upload(ctx, name, l, envBucket)
+	if err != nil {
+		return nil, err
+	}
+
+	platform, err := p.Web.New(ctx, name, l, net, deps.Front)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +65,7 @@ func New(ctx *pulumi.Context, name string, p Plan, deps Deps, opts ...pulumi.Res
 	if p.Container {
 		dbSG, err = webapp.TasksGroup(ctx, name+"-mariadb", p.Naming, "mariadb", net, []secgroup.Rule{{
 			Name: "from-app", Description: "MariaDB from the lookup app", FromPort: mariadbPort, SecurityGroupID: appSG.ID,
-		}}, map[string]int{"nfs": filesystem.NFSPort}, child...)
+		}}, child...)
 		if err != nil {
 			return nil, err
 		}
@@ -63,7 +73,10 @@ func New(ctx *pulumi.Context, name string, p Plan, deps Deps, opts ...pulumi.Res
 	}
 
 	fsArgs := p.FileSystem
-	fsArgs.VPCID, fsArgs.SubnetIDs, fsArgs.Clients = net.VPCID, net.PrivateSubnetIDs, clients
+	fsArgs.VPCID, fsArgs.Clients = net.VPCID, clients
+	for _, s := range net.PrivateSubnets {
+		fsArgs.Subnets = append(fsArgs.Subnets, filesystem.Subnet{Key: s.Key, ID: s.ID})
+	}
 	if fsArgs.Sync != nil {
 		fsArgs.SyncBucketARN = envBucket.ARN
 	}
@@ -71,40 +84,67 @@ func New(ctx *pulumi.Context, name string, p Plan, deps Deps, opts ...pulumi.Res
 	if err != nil {
 		return nil, err
 	}
+	if err := webapp.Reach(ctx, appSG, "nfs", filesystem.NFSPort, fs.SecurityGroupID, "NFS to the mount targets of the file system"); err != nil {
+		return nil, err
+	}
 	volume := func(v string) service.Volume {
 		return service.Volume{FileSystemID: fs.ID, FileSystemARN: fs.ARN,
 			AccessPointID: fs.AccessPointIDs[v], AccessPointARN: fs.AccessPointARNs[v]}
 	}
 
+	cache := ""
+	if p.Registry != nil {
+		hub, err := registry.New(ctx, name+"-hub", p.Registry, pulumi.Parent(l))
+		if err != nil {
+			return nil, err
+		}
+		cache = hub.Prefix
+	}
+
 	var store service.Database
+	var rds *database.Database
 	if p.Container {
-		login, err := credential.New(ctx, name+"-mariadb", &credential.Args{
-			Username: dbUser, Group: "mariadb", Naming: p.Naming, Protect: p.Protect,
-		}, child...)
+		login, err := credential.New(ctx, name+"-mariadb", &p.Login, child...)
+		if err != nil {
+			return nil, err
+		}
+		rootLogin, err := credential.New(ctx, name+"-mariadb-root", &p.RootLogin, pulumi.Parent(l))
 		if err != nil {
 			return nil, err
 		}
 		store = service.Database{SecretARN: login.SecretARN, Address: pulumi.String(mariadbContainer),
-			Port: pulumi.Int(mariadbPort), Name: pulumi.String(dbName), Username: pulumi.String(dbUser)}
+			Port: pulumi.Int(mariadbPort), Name: pulumi.String(p.DBName), Username: pulumi.String(dbUser)}
 		mariadb := p.Web.ServiceArgs(platform, p.MariaDB, "mariadb", net, dbSG)
 		mariadb.Volumes = map[string]service.Volume{"database": volume("database")}
-		mariadb.Databases = map[string]service.Database{db: store}
+		mariadb.Databases = map[string]service.Database{db: store, root: {SecretARN: rootLogin.SecretARN,
+			Address: pulumi.String("localhost"), Port: pulumi.Int(mariadbPort), Name: pulumi.String(p.DBName), Username: pulumi.String("root")}}
 		mariadb.Publish = []service.Alias{{Container: mariadbContainer, Port: mariadbPort, DNSName: mariadbContainer}}
+		mariadb.Cache = cache
 		// Exactly one MariaDB: two would corrupt the shared data directory.
 		mariadb.Singleton = true
 		if _, err := service.New(ctx, name+"-mariadb", &mariadb, child...); err != nil {
 			return nil, err
 		}
+		if err := webapp.Reach(ctx, dbSG, "nfs", filesystem.NFSPort, fs.SecurityGroupID, "NFS to the mount targets of the file system"); err != nil {
+			return nil, err
+		}
+		if err := webapp.Reach(ctx, appSG, "mariadb", mariadbPort, dbSG.ID, "MariaDB in its ECS task"); err != nil {
+			return nil, err
+		}
 		l.Outputs["databaseSecretArn"] = login.SecretARN
+		l.Outputs["databaseRootSecretArn"] = rootLogin.SecretARN
 	} else {
 		rdsArgs := *p.RDS
 		rdsArgs.VPCID, rdsArgs.SubnetIDs, rdsArgs.PublicSubnetIDs = net.VPCID, net.PrivateSubnetIDs, net.PublicSubnetIDs
 		rdsArgs.Clients = map[string]pulumi.StringInput{"app": appSG.ID}
-		rds, err := database.New(ctx, name, &rdsArgs, child...)
+		rds, err = database.New(ctx, name, &rdsArgs, child...)
 		if err != nil {
 			return nil, err
 		}
-		store = webapp.RDS(rds)
+		store = webapp.RDS(rds, rdsArgs)
+		if err := webapp.Reach(ctx, appSG, "mariadb", rdsArgs.WithDefaults().Port, rds.SecurityGroupID, "MariaDB on RDS"); err != nil {
+			return nil, err
+		}
 		l.Outputs["databaseAddress"] = rds.Address
 		l.Outputs["databaseSecretArn"] = rds.SecretARN
 	}
@@ -113,9 +153,22 @@ func New(ctx *pulumi.Context, name string, p Plan, deps Deps, opts ...pulumi.Res
 	appService.Volumes = map[string]service.Volume{"authorities": volume("authorities")}
 	appService.Databases = map[string]service.Database{db: store}
 	appService.TargetGroupARN = platform.Site.TargetGroupARN
+	appService.Reads = []service.Read{{BucketARN: envBucket.ARN, Prefix: p.AuthoritiesPrefix}}
+	appService.Cache = cache
+	appService.DependsOn = uploads
 	svc, err := service.New(ctx, name+"-app", &appService, child...)
 	if err != nil {
 		return nil, err
+	}
+	if rds != nil {
+		// Tasks read the RDS-managed password when they start; a rotation must restart them.
+		if _, err := rotation.New(ctx, name+"-rotation", &rotation.Args{
+			SecretARN: rds.SecretARN,
+			Services:  []rotation.Service{{Cluster: platform.Cluster.Name, Name: svc.Name}},
+			Naming:    p.Naming,
+		}, pulumi.Parent(l)); err != nil {
+			return nil, err
+		}
 	}
 
 	l.Outputs["url"] = platform.Site.URL
@@ -125,9 +178,46 @@ func New(ctx *pulumi.Context, name string, p Plan, deps Deps, opts ...pulumi.Res
 	l.Outputs["taskDefinition"] = svc.Family
 	l.Outputs["logGroup"] = svc.LogGroupName
 	l.Outputs["envBucket"] = envBucket.Name
+	l.Outputs["authoritiesPrefix"] = pulumi.String(p.AuthoritiesPrefix)
 	l.Outputs["fileSystemId"] = fs.ID
 	if err := ctx.RegisterResourceOutputs(l, l.Outputs); err != nil {
 		return nil, err
 	}
 	return l, nil
+}
+
+// upload puts the env file and, from a local directory, the authority files into the bucket; the
+// app's tasks wait for them, so that the first ones find what they load.
+func (p Plan) upload(ctx *pulumi.Context, name string, parent pulumi.Resource, b *bucket.Bucket) ([]pulumi.Resource, error) {
+	tags := pulumi.ToStringMap(p.Naming.Tags("config"))
+	env := &s3.BucketObjectv2Args{
+		Bucket:      b.Name,
+		Key:         pulumi.String(p.EnvFileKey),
+		ContentType: pulumi.String("text/plain"),
+		Tags:        tags,
+	}
+	if p.EnvFileSource != "" {
+		env.Source = pulumi.NewFileAsset(p.EnvFileSource)
+	} else {
+		env.Content = pulumi.ToSecret(pulumi.String(p.EnvFileContent)).(pulumi.StringOutput)
+	}
+	obj, err := s3.NewBucketObjectv2(ctx, name+"-env-file", env, pulumi.Parent(parent))
+	if err != nil {
+		return nil, err
+	}
+	out := []pulumi.Resource{obj}
+	for _, rel := range p.AuthorityFiles {
+		// Named by path, so adding or removing a file touches only its own object.
+		o, err := s3.NewBucketObjectv2(ctx, name+"-authority-"+rel, &s3.BucketObjectv2Args{
+			Bucket: b.Name,
+			Key:    pulumi.String(p.AuthoritiesPrefix + rel),
+			Source: pulumi.NewFileAsset(filepath.Join(p.AuthoritiesSource, filepath.FromSlash(rel))),
+			Tags:   tags,
+		}, pulumi.Parent(parent))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, nil
 }

@@ -9,9 +9,10 @@ import (
 	"github.com/strata-iac/strata/components/field"
 )
 
-// App adjusts an app that a system defines in code: sizes, scaling, the endpoint and, per container
-// by name, any container setting. Set values replace the definition's, except environment, secrets
-// and databaseEnv, whose entries are added or replaced one by one.
+// App adjusts an app that a system defines in code: sizes, scaling, the endpoint, scratch volumes
+// and, per container by name, any container setting. Set values replace the definition's, except
+// environment, secrets and databaseEnv, whose entries are added or replaced one by one, and
+// scratch, whose volumes are added.
 type App struct {
 	// CPU sizes one copy of the whole app in CPU units (1024 = one vCPU). Default: the system's.
 	CPU int `json:"cpu"`
@@ -24,15 +25,20 @@ type App struct {
 	// Containers adjust the app's containers, by name; naming a container the app lacks is an
 	// error.
 	Containers map[string]Container `json:"containers"`
+	// Scratch adds task-local volumes (empty at start, gone when the copy stops) that containers
+	// mount by name, for an image that writes where the definition has no volume while its root
+	// file system stays read-only. Lowercase letters, digits and hyphens; ECS only.
+	Scratch []string `json:"scratch"`
 }
 
 // Scaling bounds the number of copies of an app.
 type Scaling struct {
-	// Min copies the platform starts. Default 1; 1 to 100.
+	// Min copies the platform starts. Default 1; 1 to 5000 (ECS's tasks per service; 0 would
+	// serve nothing). Lightsail runs lightsail.scale nodes instead.
 	Min int `json:"min"`
-	// Max copies; above min the platform scales on CPU. Default min; min to 100.
+	// Max copies; above min the platform scales on CPU. Default min; min to 5000.
 	Max int `json:"max"`
-	// CPUTargetPercent is the average CPU the scaling aims for. Default 60; 10 to 90.
+	// CPUTargetPercent is the average CPU the scaling aims for. Default 60; 1 to 100.
 	CPUTargetPercent int `json:"cpuTargetPercent"`
 }
 
@@ -52,7 +58,8 @@ type Endpoint struct {
 	UnhealthyThreshold int `json:"unhealthyThreshold"`
 	// IntervalSeconds between probes. Default 30; 5 to 300.
 	IntervalSeconds int `json:"intervalSeconds"`
-	// TimeoutSeconds per probe. Default 5; 2 to 60, less than the interval.
+	// TimeoutSeconds per probe. Default 5; 2 to 120 and less than the interval (ELB), at most 60
+	// on Lightsail.
 	TimeoutSeconds int `json:"timeoutSeconds"`
 	// SuccessCodes are the HTTP codes that count as healthy. Default 200-399; codes and ranges
 	// within 200-499, comma separated.
@@ -65,8 +72,10 @@ type Container struct {
 	Image string `json:"image"`
 	// Ports the container listens on (TCP). No two containers may share one.
 	Ports []int `json:"ports"`
-	// Command overrides the image's command.
+	// Command overrides the image's command (the arguments of entryPoint when that is set).
 	Command []string `json:"command"`
+	// EntryPoint overrides the image's entry point (ECS only).
+	EntryPoint []string `json:"entryPoint"`
 	// Environment holds plain values only; names that look like credentials are refused.
 	Environment map[string]string `json:"environment"`
 	// Secrets maps environment variable names to references the platform resolves.
@@ -76,7 +85,7 @@ type Container struct {
 	DatabaseEnv map[string]DatabaseValue `json:"databaseEnv"`
 	// EnvFiles are s3://bucket/key.env objects whose variables are loaded at start.
 	EnvFiles []string `json:"envFiles"`
-	// Mounts attach volumes the system offers.
+	// Mounts attach volumes the system offers, or scratch volumes.
 	Mounts []Mount `json:"mounts"`
 	// HealthCheck runs inside the container.
 	HealthCheck *HealthCheck `json:"healthCheck"`
@@ -86,10 +95,11 @@ type Container struct {
 	DependsOn []Dependency `json:"dependsOn"`
 	// CPU reserves part of the app's CPU for this container. Default 0: shared.
 	CPU int `json:"cpu"`
-	// MemoryMiB reserves part of the app's memory for this container. Default 0: shared.
+	// MemoryMiB reserves part of the app's memory for this container. Default 0: shared; at least
+	// 6 (Docker's own reservation per container).
 	MemoryMiB int `json:"memoryMiB"`
 	// ReadonlyRootFilesystem is on by default; images that write outside their mounts must opt out
-	// explicitly (false).
+	// explicitly (false), or write to a scratch volume.
 	ReadonlyRootFilesystem *bool `json:"readonlyRootFilesystem"`
 }
 
@@ -116,7 +126,7 @@ type DatabaseValue struct {
 
 // Mount attaches a volume at a path.
 type Mount struct {
-	// Volume names a volume the system offers.
+	// Volume names a volume the system offers or a scratch volume.
 	Volume string `json:"volume"`
 	// Path is a clean absolute path other than /.
 	Path string `json:"path"`
@@ -159,6 +169,11 @@ func (c App) Apply(spec app.Spec) (app.Spec, error) {
 			CPUTargetPercent: or(s.CPUTargetPercent, spec.Scaling.CPUTargetPercent),
 		}
 	}
+	for _, v := range c.Scratch {
+		if !slices.Contains(out.Scratch, v) {
+			out.Scratch = append(out.Scratch, v)
+		}
+	}
 	if e := c.Endpoint; e != nil {
 		if out.Endpoint == nil {
 			out.Endpoint = &app.Endpoint{}
@@ -190,6 +205,9 @@ func (o Container) merge(c *app.Container) {
 	}
 	if o.Command != nil {
 		c.Command = slices.Clone(o.Command)
+	}
+	if o.EntryPoint != nil {
+		c.EntryPoint = slices.Clone(o.EntryPoint)
 	}
 	if o.EnvFiles != nil {
 		c.EnvFiles = slices.Clone(o.EnvFiles)

@@ -73,3 +73,17 @@ func TestAppApplyRefusesUnknownContainer(t *testing.T) {
 	require.Error(t, err)
 	assert.True(t, strings.Contains(err.Error(), "containers.fronted: not a container of this app: use one of frontend, backend"), err.Error())
 }
+
+// Scratch volumes are added to the definition's, an entry point replaces the image's.
+func TestAppApplyScratchAndEntryPoint(t *testing.T) {
+	base := twoContainers()
+	base.Scratch = []string{"tmp"}
+	got, err := schema.App{
+		Scratch:    []string{"tmp", "cache"},
+		Containers: map[string]schema.Container{"frontend": {EntryPoint: []string{"nginx"}}},
+	}.Apply(base)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"tmp", "cache"}, got.Scratch)
+	assert.Equal(t, []string{"nginx"}, got.Container("frontend").EntryPoint)
+	assert.Equal(t, []string{"tmp"}, base.Scratch, "the definition is left untouched")
+}

@@ -2,6 +2,8 @@ package schema
 
 import (
 	"github.com/strata-iac/strata/components/cluster"
+	"github.com/strata-iac/strata/components/naming"
+	"github.com/strata-iac/strata/components/registry"
 	"github.com/strata-iac/strata/components/service"
 )
 
@@ -52,11 +54,34 @@ type Service struct {
 	// Default false.
 	Exec bool `json:"exec"`
 	// HealthCheckGraceSeconds lets new tasks start before load balancer health checks count.
-	// Default 60; 0 to 3600.
+	// Default 60; 0 to 2147483647 (ECS's bound).
 	HealthCheckGraceSeconds int `json:"healthCheckGraceSeconds"`
 }
 
 // Args returns the service's arguments.
 func (c Service) Args() service.Args {
 	return service.Args{LogRetentionDays: c.LogRetentionDays, Exec: c.Exec, HealthCheckGraceSeconds: c.HealthCheckGraceSeconds}
+}
+
+// Registry pulls an app's Docker Hub images through an ECR pull-through cache rule of the system's
+// own, so that tasks pull from ECR inside AWS rather than anonymously from Docker Hub, whose rate
+// limits throttle scale-outs and retries.
+type Registry struct {
+	// CredentialARN is the Secrets Manager secret holding the Docker Hub login, a JSON object with
+	// username and accessToken, whose name starts with ecr-pullthroughcache/ (required: ECR caches
+	// Docker Hub only with credentials). Create it once per account and region; it is never
+	// created from config.
+	CredentialARN string `json:"credentialArn"`
+	// Prefix is the repository prefix of the cached images: 2 to 30 lowercase letters, digits and
+	// . _ - / separators, unique in the account's registry. Default <app>-<env>-hub.
+	Prefix string `json:"prefix"`
+}
+
+// Args returns the cache's arguments for the system named by conv.
+func (c Registry) Args(conv naming.Convention) registry.Args {
+	prefix := c.Prefix
+	if prefix == "" {
+		prefix = conv.Name("hub")
+	}
+	return registry.Args{Prefix: prefix, CredentialARN: c.CredentialARN, Naming: conv}
 }

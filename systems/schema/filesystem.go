@@ -23,7 +23,8 @@ type FileSystem struct {
 	// Backup turns AWS Backup's daily backups of the file system on or off. Default true; only an
 	// explicit false turns them off.
 	Backup *bool `json:"backup"`
-	// AccessPoints are the only way into the file system, by name. Default: the system's own.
+	// AccessPoints are the only way into the file system, by name; at most 10,000 (EFS's quota).
+	// Default: the system's own.
 	AccessPoints map[string]AccessPoint `json:"accessPoints"`
 	// Sync refreshes one access point from an S3 prefix on a schedule (DataSync). Default: no sync.
 	Sync *Sync `json:"sync"`
@@ -35,11 +36,11 @@ type AccessPoint struct {
 	// at most four levels. EFS creates it on first use with the owner and permissions below.
 	// Changing it replaces the access point, not the files.
 	Path string `json:"path"`
-	// UID is the POSIX user of every request through the access point. Default 1000; 0 (root) only
-	// with allowRoot.
+	// UID is the POSIX user of every request through the access point. Default 1000; 1 to
+	// 4294967295, 0 (root) only with allowRoot.
 	UID *int `json:"uid"`
-	// GID is the POSIX group of every request through the access point. Default 1000; 0 (root) only
-	// with allowRoot.
+	// GID is the POSIX group of every request through the access point. Default 1000; 1 to
+	// 4294967295, 0 (root) only with allowRoot.
 	GID *int `json:"gid"`
 	// Permissions are the mode of the directory EFS creates: 3 or 4 octal digits. Default 0750.
 	Permissions string `json:"permissions"`
@@ -55,8 +56,10 @@ type AccessPoint struct {
 type Sync struct {
 	// AccessPoint names the access point the files are copied into (required).
 	AccessPoint string `json:"accessPoint"`
-	// BucketPrefix is the S3 prefix copied from, e.g. authorities/ (required): no leading slash,
-	// ending in one. The whole bucket is never copied, nor can DataSync read outside the prefix.
+	// BucketPrefix is the S3 prefix copied from, e.g. authorities/: no leading slash, ending in one,
+	// at most 1024 bytes. Required, unless the system supplies it (the lookup: its
+	// authorities.bucketPrefix). The whole bucket is never copied, nor can DataSync read outside the
+	// prefix.
 	BucketPrefix string `json:"bucketPrefix"`
 	// Subdirectory is where the files land, from the access point's root. Default /.
 	Subdirectory string `json:"subdirectory"`
