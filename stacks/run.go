@@ -13,6 +13,7 @@ import (
 	"github.com/strata-iac/strata/internal/config"
 	"github.com/strata-iac/strata/systems/aot"
 	"github.com/strata-iac/strata/systems/argos"
+	"github.com/strata-iac/strata/systems/bootstrap"
 	"github.com/strata-iac/strata/systems/environment"
 	"github.com/strata-iac/strata/systems/epimetheus"
 	"github.com/strata-iac/strata/systems/kotta"
@@ -27,6 +28,7 @@ type plans struct {
 	epimetheus  *epimetheus.Plan
 	aot         *aot.Plan
 	argos       *argos.Plan
+	bootstrap   *bootstrap.Plan
 }
 
 // Run loads the stack's config, plans every configured system and reports every problem, one per
@@ -111,6 +113,13 @@ func Run(ctx *pulumi.Context) error {
 		}
 		ctx.Export("argos", a.Outputs)
 	}
+	if p.bootstrap != nil {
+		b, err := bootstrap.New(ctx, "bootstrap", *p.bootstrap)
+		if err != nil {
+			return err
+		}
+		ctx.Export("bootstrap", b.Outputs)
+	}
 	return nil
 }
 
@@ -163,6 +172,16 @@ func plan(ctx *pulumi.Context) (plans, error) {
 		a, err := cfg.Argos.Plan(st)
 		add(err)
 		p.argos = &a
+	}
+	if cfg.Bootstrap != nil {
+		// The bucket, the key and the login URL live in the bootstrap stack's region.
+		r, err := aws.GetRegion(ctx, nil)
+		if err != nil {
+			return p, err
+		}
+		b, err := cfg.Bootstrap.Plan(st, r.Name)
+		add(err)
+		p.bootstrap = &b
 	}
 	if len(problems) > 0 {
 		noun := "problems"

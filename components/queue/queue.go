@@ -40,8 +40,8 @@ const (
 	maxTopicName                      = 256
 	maxVisibilityTimeoutSeconds       = 43200
 	minRetentionSeconds, maxRetention = 60, 1209600
-	// maxReceiveCount is the largest maxReceiveCount of a redrive policy (SQS Developer Guide,
-	// "Using dead-letter queues").
+	// maxReceiveCount is the largest maxReceiveCount of a redrive policy: the SQS console's
+	// "Maximum receives" range is 1 to 1,000 (the API reference states none).
 	maxReceiveCount = 1000
 )
 

@@ -1,12 +1,15 @@
-// Package confdoc renders the config reference in README.md from the config types: one table per
-// structured key (strata:lookup, …) and one per config object those keys share, each row a key
-// with its type and the field's doc comment. The README holds each table between markers
+//go:generate go run ../../tools/confdoc -root ../..
+
+// Package confdoc renders the config reference from the config types: one table per structured key
+// (strata:lookup, …) and one per config object below them (object schema.Database, …), each row a
+// key with its type and the field's doc comment. README.md and the systems' READMEs hold each
+// table, exactly once, between markers
 //
 //	<!-- config strata:lookup -->
 //	…
 //	<!-- /config -->
 //
-// and Update rewrites what lies between them; a test fails when they differ from the types.
+// and UpdateAll rewrites what lies between them; a test fails when they differ from the types.
 package confdoc
 
 import (
@@ -17,6 +20,8 @@ import (
 	"go/token"
 	"io/fs"
 	"maps"
+	"os"
+	"path"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -111,31 +116,38 @@ func elem(t reflect.Type) reflect.Type {
 	return t
 }
 
+// Link returns the Markdown link target of a config object's table, e.g.
+// "#config-object-schema-database" or "../../README.md#config-object-schema-database".
+type Link func(object string) string
+
 // Sections renders every table, by marker name: "strata:<key>" for each structured key, and
-// "object <Type>" for each shared config object (a struct type used below a key).
-func (d *Docs) Sections() map[string]string {
+// "object <package>.<Type>" for each config object (a struct type used below a key), with links
+// to the objects' tables made by link (nil: anchors in the same document).
+func (d *Docs) Sections(link Link) map[string]string {
+	if link == nil {
+		link = func(object string) string { return "#" + Anchor(object) }
+	}
 	out := map[string]string{}
 	objects := map[reflect.Type]bool{}
 	schema := config.Schema()
 	for _, key := range slices.Sorted(maps.Keys(schema)) {
-		out[systems.Key(key)] = d.table(schema[key], objects)
+		out[systems.Key(key)] = d.table(schema[key], objects, link)
 	}
-	// Shared objects are rendered once each, however many keys use them; rendering one may
-	// reveal more.
+	// Objects are rendered once each, however many keys use them; rendering one may reveal more.
 	for done := map[reflect.Type]bool{}; len(done) < len(objects); {
 		for t := range maps.Clone(objects) {
 			if !done[t] {
 				done[t] = true
-				out["object "+t.Name()] = d.table(t, objects)
+				out["object "+qualified(t)] = d.table(t, objects, link)
 			}
 		}
 	}
 	return out
 }
 
-// table renders the fields of t: each JSON key, its type (a link to a shared object's table for
-// struct types, which it records in objects) and its doc comment.
-func (d *Docs) table(t reflect.Type, objects map[reflect.Type]bool) string {
+// table renders the fields of t: each JSON key, its type (a link to the table of a struct type,
+// which it records in objects) and its doc comment.
+func (d *Docs) table(t reflect.Type, objects map[reflect.Type]bool, link Link) string {
 	var b strings.Builder
 	if doc := d.types[t.PkgPath()+"."+t.Name()]; doc != "" {
 		b.WriteString(doc + "\n\n")
@@ -151,23 +163,23 @@ func (d *Docs) table(t reflect.Type, objects map[reflect.Type]bool) string {
 		if len(owner) > 0 {
 			declaring = t.FieldByIndex(owner).Type
 		}
-		comment := d.fields[declaring.PkgPath()+"."+declaring.Name()][f.Name]
-		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", name, typeName(f.Type, objects), escape(comment))
+		comment := sentence(f.Name, d.fields[declaring.PkgPath()+"."+declaring.Name()][f.Name])
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", name, typeName(f.Type, objects, link), escape(comment))
 	}
 	return b.String()
 }
 
-func typeName(t reflect.Type, objects map[reflect.Type]bool) string {
+func typeName(t reflect.Type, objects map[reflect.Type]bool, link Link) string {
 	switch t.Kind() {
 	case reflect.Pointer:
-		return typeName(t.Elem(), objects)
+		return typeName(t.Elem(), objects, link)
 	case reflect.Slice:
-		return "list of " + plural(typeName(t.Elem(), objects))
+		return "list of " + plural(typeName(t.Elem(), objects, link))
 	case reflect.Map:
-		return "map of " + plural(typeName(t.Elem(), objects))
+		return "map of " + plural(typeName(t.Elem(), objects, link))
 	case reflect.Struct:
 		objects[t] = true
-		return fmt.Sprintf("[%s](#%s)", t.Name(), Anchor(t.Name()))
+		return fmt.Sprintf("[%s](%s)", t.Name(), link(qualified(t)))
 	case reflect.String:
 		return "string"
 	case reflect.Bool:
@@ -187,42 +199,134 @@ func plural(s string) string {
 	return s + "s"
 }
 
-// Anchor is the README anchor of a shared object's heading, "config-object-<name>".
-func Anchor(name string) string { return "config-object-" + strings.ToLower(name) }
+// qualified names a config object by its package and type, e.g. "schema.Database": systems may
+// name their own types alike.
+func qualified(t reflect.Type) string { return path.Base(t.PkgPath()) + "." + t.Name() }
 
-func escape(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+// Anchor is the README anchor of a config object's heading, "config-object-<package>-<type>".
+func Anchor(name string) string {
+	return "config-object-" + strings.ToLower(strings.ReplaceAll(name, ".", "-"))
+}
+
+// sentence turns a Go field comment ("EnvFile is the key of …", "Exec turns on …") into a table
+// cell that does not repeat the field's Go name ("The key of …", "Turns on …").
+func sentence(field, comment string) string {
+	rest, ok := strings.CutPrefix(comment, field+" is ")
+	if !ok {
+		if rest, ok = strings.CutPrefix(comment, field+" "); !ok {
+			return comment
+		}
+	}
+	if rest == "" {
+		return comment
+	}
+	return strings.ToUpper(rest[:1]) + rest[1:]
+}
+
+// escape keeps a comment literal in a Markdown table cell: pipes end cells, angle brackets read
+// as HTML, asterisks as emphasis.
+var escaper = strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "*", `\*`)
+
+func escape(s string) string { return escaper.Replace(s) }
 
 var markerRE = regexp.MustCompile(`(?s)<!-- config ([^>]+?) -->\n.*?<!-- /config -->`)
 
-// Update returns readme with every marked table replaced by its rendering, and the sections that
-// have no marker in readme (each must appear once).
-func Update(readme string, sections map[string]string) (string, []string) {
-	used := map[string]bool{}
-	out := markerRE.ReplaceAllStringFunc(readme, func(m string) string {
+// Update returns doc with every marked table replaced by its rendering, and the names of the
+// tables it holds.
+func Update(doc string, sections map[string]string) (string, []string) {
+	var used []string
+	out := markerRE.ReplaceAllStringFunc(doc, func(m string) string {
 		name := markerRE.FindStringSubmatch(m)[1]
 		body, ok := sections[name]
 		if !ok {
 			return m
 		}
-		used[name] = true
+		used = append(used, name)
 		return "<!-- config " + name + " -->\n" + body + "<!-- /config -->"
 	})
-	var missing []string
-	for _, k := range slices.Sorted(maps.Keys(sections)) {
-		if !used[k] {
-			missing = append(missing, k)
-		}
-	}
-	return out, missing
+	return out, used
 }
 
-// Stale returns the marker names in readme whose sections are gone from the types.
-func Stale(readme string, sections map[string]string) []string {
+// Stale returns the marker names in doc whose sections are gone from the types.
+func Stale(doc string, sections map[string]string) []string {
 	var out []string
-	for _, m := range markerRE.FindAllStringSubmatch(readme, -1) {
+	for _, m := range markerRE.FindAllStringSubmatch(doc, -1) {
 		if _, ok := sections[m[1]]; !ok {
 			out = append(out, m[1])
 		}
 	}
 	return out
+}
+
+// Files are the documents that may hold config tables, relative to the repository root: the
+// README and each system's.
+func Files(root string) ([]string, error) {
+	systems, err := filepath.Glob(filepath.Join(root, "systems", "*", "README.md"))
+	if err != nil {
+		return nil, err
+	}
+	out := []string{filepath.Join(root, "README.md")}
+	return append(out, systems...), nil
+}
+
+// Result is what UpdateAll found.
+type Result struct {
+	// Docs are the updated documents by path; only those that changed.
+	Docs map[string]string
+	// Missing are tables no document holds; Twice those that two markers hold; Stale markers
+	// name config that no longer exists.
+	Missing, Twice, Stale []string
+}
+
+// UpdateAll renders every table into the documents below root that mark it, each link pointing
+// at the document that holds the linked table.
+func (d *Docs) UpdateAll(root string) (Result, error) {
+	files, err := Files(root)
+	if err != nil {
+		return Result{}, err
+	}
+	raw := map[string]string{}
+	where := map[string]string{} // section → the document that marks it
+	seen := map[string]int{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return Result{}, err
+		}
+		raw[f] = string(b)
+		for _, m := range markerRE.FindAllStringSubmatch(raw[f], -1) {
+			where[m[1]] = f
+			seen[m[1]]++
+		}
+	}
+	r := Result{Docs: map[string]string{}}
+	var names map[string]string
+	for _, f := range files {
+		sections := d.Sections(func(object string) string {
+			target := where["object "+object]
+			if target == "" || target == f {
+				return "#" + Anchor(object)
+			}
+			rel, err := filepath.Rel(filepath.Dir(f), target)
+			if err != nil {
+				rel = target
+			}
+			return filepath.ToSlash(rel) + "#" + Anchor(object)
+		})
+		names = sections
+		out, _ := Update(raw[f], sections)
+		r.Stale = append(r.Stale, Stale(raw[f], sections)...)
+		if out != raw[f] {
+			r.Docs[f] = out
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(names)) {
+		switch {
+		case seen[k] == 0:
+			r.Missing = append(r.Missing, k)
+		case seen[k] > 1:
+			r.Twice = append(r.Twice, k)
+		}
+	}
+	return r, nil
 }

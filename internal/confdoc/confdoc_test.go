@@ -1,7 +1,6 @@
 package confdoc_test
 
 import (
-	"os"
 	"strings"
 	"testing"
 
@@ -11,26 +10,25 @@ import (
 	"github.com/strata-iac/strata/internal/confdoc"
 )
 
-// The README's config reference is what the config types say: run `go generate ./...` after
+// The config reference in the READMEs is what the config types say: run `go generate ./...` after
 // changing a Config type or its comments.
-func TestREADMEMatchesTheConfigTypes(t *testing.T) {
+func TestREADMEsMatchTheConfigTypes(t *testing.T) {
 	docs, err := confdoc.Load("../..")
 	require.NoError(t, err)
-	raw, err := os.ReadFile("../../README.md")
+	r, err := docs.UpdateAll("../..")
 	require.NoError(t, err)
-	sections := docs.Sections()
-	updated, missing := confdoc.Update(string(raw), sections)
-	assert.Empty(t, missing, "README.md has no table for these: add a <!-- config NAME --> marker and run go generate ./...")
-	assert.Empty(t, confdoc.Stale(string(raw), sections), "README.md documents config that no longer exists")
-	if updated != string(raw) {
-		t.Error("README.md's config tables differ from the config types: run go generate ./...")
+	assert.Empty(t, r.Missing, "no README has a table for these: add a <!-- config NAME --> marker and run go generate ./...")
+	assert.Empty(t, r.Twice, "these tables are in two places")
+	assert.Empty(t, r.Stale, "a README documents config that no longer exists")
+	for path := range r.Docs {
+		t.Errorf("%s: config tables differ from the config types: run go generate ./...", path)
 	}
 }
 
 func TestEveryConfigKeyIsDocumented(t *testing.T) {
 	docs, err := confdoc.Load("../..")
 	require.NoError(t, err)
-	for name, table := range docs.Sections() {
+	for name, table := range docs.Sections(nil) {
 		for _, row := range strings.Split(table, "\n") {
 			if strings.HasPrefix(row, "| `") && strings.HasSuffix(row, "|  |") {
 				t.Errorf("%s: %s has no doc comment", name, row)
@@ -40,9 +38,20 @@ func TestEveryConfigKeyIsDocumented(t *testing.T) {
 }
 
 func TestUpdateReplacesOnlyMarkedTables(t *testing.T) {
-	readme := "intro\n<!-- config strata:x -->\nold\n<!-- /config -->\nmiddle\n<!-- config strata:gone -->\nx\n<!-- /config -->\n"
-	got, missing := confdoc.Update(readme, map[string]string{"strata:x": "new\n", "strata:y": "y\n"})
+	doc := "intro\n<!-- config strata:x -->\nold\n<!-- /config -->\nmiddle\n<!-- config strata:gone -->\nx\n<!-- /config -->\n"
+	got, used := confdoc.Update(doc, map[string]string{"strata:x": "new\n", "strata:y": "y\n"})
 	assert.Equal(t, "intro\n<!-- config strata:x -->\nnew\n<!-- /config -->\nmiddle\n<!-- config strata:gone -->\nx\n<!-- /config -->\n", got)
-	assert.Equal(t, []string{"strata:y"}, missing)
-	assert.Equal(t, []string{"strata:gone"}, confdoc.Stale(readme, map[string]string{"strata:x": ""}))
+	assert.Equal(t, []string{"strata:x"}, used)
+	assert.Equal(t, []string{"strata:gone"}, confdoc.Stale(doc, map[string]string{"strata:x": ""}))
+}
+
+func TestSentence(t *testing.T) {
+	for _, tc := range []struct{ field, comment, want string }{
+		{"EnvFile", "EnvFile is the key of the env file.", "The key of the env file."},
+		{"Exec", "Exec turns on ECS Exec.", "Turns on ECS Exec."},
+		{"Database", "Database is where MariaDB runs.", "Where MariaDB runs."},
+		{"Port", "The port.", "The port."},
+	} {
+		assert.Equal(t, tc.want, confdoc.Sentence(tc.field, tc.comment))
+	}
 }

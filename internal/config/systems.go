@@ -3,6 +3,7 @@ package config
 import (
 	"github.com/strata-iac/strata/systems/aot"
 	"github.com/strata-iac/strata/systems/argos"
+	"github.com/strata-iac/strata/systems/bootstrap"
 	"github.com/strata-iac/strata/systems/environment"
 	"github.com/strata-iac/strata/systems/epimetheus"
 	"github.com/strata-iac/strata/systems/kotta"
@@ -23,6 +24,9 @@ type Systems struct {
 	Aot *aot.Config
 	// Argos is Argos (strata:argos); nil leaves it out.
 	Argos *argos.Config
+	// Bootstrap is the state bucket, secrets key and CI roles (strata:bootstrap), the stage of its
+	// own that a new installation deploys first; nil leaves it out.
+	Bootstrap *bootstrap.Config
 }
 
 // sections maps each structured key to the pointer its object decodes into.
@@ -36,5 +40,6 @@ func (s *Systems) sections() map[string]any {
 		epimetheus.Key:         &s.Epimetheus,
 		aot.Key:                &s.Aot,
 		argos.Key:              &s.Argos,
+		bootstrap.Key:          &s.Bootstrap,
 	}
 }

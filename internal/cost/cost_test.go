@@ -71,6 +71,19 @@ func TestNotPricedIsListed(t *testing.T) {
 	assert.Equal(t, "aws:route53/record:Record", e.Excluded[0].Type)
 }
 
+// TestFreeTypesOfTheBootstrapStack: the GitHub OIDC provider and copied objects have no charge
+// of their own, so they are listed as free rather than as types without a rule.
+func TestFreeTypesOfTheBootstrapStack(t *testing.T) {
+	for _, typ := range []string{"aws:iam/openIdConnectProvider:OpenIdConnectProvider", "aws:s3/objectCopy:ObjectCopy"} {
+		t.Run(typ, func(t *testing.T) {
+			e := Compute(plan.Document{Resources: []plan.Resource{res(typ, "r", nil)}}, DefaultPrices(), DefaultAssumptions())
+			assert.Empty(t, e.NotPriced)
+			require.Len(t, e.Free, 1)
+			assert.Equal(t, typ, e.Free[0].Type)
+		})
+	}
+}
+
 func TestRDSMultiAZDoubles(t *testing.T) {
 	db := func(multiAZ bool) plan.Resource {
 		return res("aws:rds/instance:Instance", "db", map[string]any{
@@ -101,13 +114,13 @@ func TestAutoscalingGroupSizeAssumption(t *testing.T) {
 	asg := res("aws:autoscaling/group:Group", "asg", map[string]any{"minSize": 1.0, "maxSize": 4.0, "desiredCapacity": 2.0})
 	asg.Dependencies = []string{lt.URN}
 	doc := plan.Document{Resources: []plan.Resource{lt, asg}}
-	storage := func(e Estimate) float64 {
+	line := func(e Estimate, key string) Line {
 		for _, l := range e.Lines {
-			if strings.Contains(l.Item, "storage") {
-				return l.Quantity
+			if l.PriceKey == key {
+				return l
 			}
 		}
-		return -1
+		return Line{}
 	}
 	for _, tt := range []struct {
 		capacity string
@@ -117,8 +130,8 @@ func TestAutoscalingGroupSizeAssumption(t *testing.T) {
 			a := DefaultAssumptions().Clone()
 			require.NoError(t, a.Set("asgCapacity="+tt.capacity))
 			e := Compute(doc, DefaultPrices(), a)
-			assert.Equal(t, tt.want, storage(e), "GB of 30 GB volumes")
-			assert.Contains(t, e.NotPriced[0].Reason, "ec2.t3.medium.hour")
+			assert.Equal(t, tt.want, line(e, "ebs.gp3.gbmonth").Quantity, "GB of 30 GB volumes")
+			assert.Equal(t, tt.want/30*730, line(e, "ec2.t3.medium.hour").Quantity, "instance hours of the launch template's type")
 		})
 	}
 }
@@ -184,8 +197,9 @@ func TestStagesInBelievableRange(t *testing.T) {
 	}{
 		// Staging: one NAT gateway (32.85 + 4.50 + 3.65) and one ALB (16.43 + 5.84 + 7.30).
 		{"staging", 70, 1000},
-		// Production: three NAT gateways, two ALBs, Fargate tasks, RDS.
-		{"production", 200, 3000},
+		// Production: three NAT gateways, two ALBs, Fargate tasks, RDS, and aot's eight
+		// c7g.4xlarge compute instances on demand all month (8 × 730 h × 0.58 = 3,387.20).
+		{"production", 200, 8000},
 	} {
 		t.Run(tt.stack, func(t *testing.T) {
 			r, err := plan.Run("../..", tt.stack)

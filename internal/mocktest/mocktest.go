@@ -114,6 +114,9 @@ func EqualLists(t *testing.T, what string, got, want []string) {
 // Unscoped lists the IAM actions that support no resource-level permissions, so a grant of them
 // names the resource "*". Any other action on "*" is a finding.
 var Unscoped = map[string]bool{
+	// EC2's Describe actions take no resource ARNs (Service Authorization Reference, Amazon EC2).
+	"ec2:DescribeInstances":            true,
+	"ec2:DescribeTags":                 true,
 	"ecr:GetAuthorizationToken":        true,
 	"ecs:DiscoverPollEndpoint":         true,
 	"ssmmessages:CreateControlChannel": true,
@@ -141,6 +144,7 @@ var untaggable = map[string]bool{
 	"aws:iam/rolePolicy:RolePolicy":                                                              true,
 	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":                                          true,
 	"aws:lb/listenerCertificate:ListenerCertificate":                                             true,
+	"aws:lb/targetGroupAttachment:TargetGroupAttachment":                                         true,
 	"aws:lightsail/containerServiceDeploymentVersion:ContainerServiceDeploymentVersion":          true,
 	"aws:route53/record:Record":                                                                  true,
 	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2":                       true,

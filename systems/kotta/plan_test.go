@@ -206,12 +206,15 @@ func TestUserData(t *testing.T) {
 		require.NoError(t, os.WriteFile(path, []byte(script), 0o600))
 		out, err := exec.Command(bash, "-n", path).CombinedOutput()
 		assert.NoError(t, err, "%s: %s", name, out)
+		if shellcheck, err := exec.LookPath("shellcheck"); err == nil {
+			out, err := exec.Command(shellcheck, path).CombinedOutput()
+			assert.NoError(t, err, "%s: %s", name, out)
+		}
 		assert.True(t, strings.HasPrefix(script, "#!/bin/bash\n"), name)
 		assert.Less(t, len(script), 16*1024, name)
 		assert.Contains(t, script, "KOTTA_BUCKET='"+bucket+"'\n", name)
 		assert.Contains(t, script, "KOTTA_CODE='code/cloud_kotta.tar.gz'\n", name)
 	}
-	assert.Contains(t, web, "KOTTA_PORT='8888'\n")
 	assert.Contains(t, web, "KOTTA_UNITS='KOTTA_LOGIN_SECRET=kotta-test-login KOTTA_SESSION_SECRET=kotta-test-session KOTTA_PORT=8888'\n")
 	assert.NotContains(t, web, "mdadm", "the web server has no scratch space")
 	for _, want := range []string{

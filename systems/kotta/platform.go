@@ -155,13 +155,18 @@ type WorkerPool struct {
 	// MaxReceiveCount moves a job taken this many times without finishing to the pool's dead-letter
 	// queue: 1 to 1000. Default 5.
 	MaxReceiveCount int `json:"maxReceiveCount"`
-	// TopicName, PendingQueueName, ActiveQueueName and DeadLetterQueueName replace the derived
-	// names kotta-<env>-<pool>-jobs, -pending, -active and -pending-dlq (letters, digits, hyphens
-	// and underscores; at most 256 characters for the topic, 80 for a queue). A new name replaces
-	// the topic or queue, and the messages in it are lost.
-	TopicName           string `json:"topicName"`
-	PendingQueueName    string `json:"pendingQueueName"`
-	ActiveQueueName     string `json:"activeQueueName"`
+	// TopicName names the pool's topic: 1 to 256 letters, digits, hyphens and underscores, e.g. to
+	// keep a migrated deployment's. A new name replaces the topic. Default kotta-<env>-<pool>-jobs.
+	TopicName string `json:"topicName"`
+	// PendingQueueName names the queue the topic delivers to: 1 to 80 letters, digits, hyphens and
+	// underscores. A new name replaces the queue, and the jobs waiting in it are lost. Default
+	// kotta-<env>-<pool>-pending.
+	PendingQueueName string `json:"pendingQueueName"`
+	// ActiveQueueName names the queue of the jobs being run (as pendingQueueName). Default
+	// kotta-<env>-<pool>-active.
+	ActiveQueueName string `json:"activeQueueName"`
+	// DeadLetterQueueName names the pending queue's dead-letter queue (as pendingQueueName).
+	// Default kotta-<env>-<pool>-pending-dlq.
 	DeadLetterQueueName string `json:"deadLetterQueueName"`
 }
 
@@ -228,6 +233,9 @@ type PoolPlan struct {
 	// Queue is the pool's job queue.
 	Queue queue.Args
 }
+
+// queueKeys are the config keys of the queue's arguments that the config names differently.
+var queueKeys = map[string]string{"pendingName": "pendingQueueName", "activeName": "activeQueueName", "deadLetterName": "deadLetterQueueName"}
 
 var (
 	// Stack reference names: [<organization>/][<project>/]<stack>, each part letters, digits, -, _, .
@@ -320,16 +328,10 @@ func (p *PlatformPlan) planPools(pools map[string]WorkerPool, errs *field.Errors
 		}
 		errs.Range(field.Join(at, "idleMinutes"), pp.IdleMinutes, 1, maxIdleMinutes, "minutes")
 		for _, e := range field.Problems(pp.Queue.Validate()) {
-			key := map[string]string{"group": "", "topicName": "topicName", "pendingName": "pendingQueueName",
-				"activeName": "activeQueueName", "deadLetterName": "deadLetterQueueName"}
-			k, renamed := key[e.Path]
-			if !renamed {
-				k = e.Path
-			}
 			if e.Path == "group" {
 				continue // the pool's name, reported above
 			}
-			errs.Add(field.Join(at, k), "%s", e.Msg)
+			errs.Add(field.Join(at, or(queueKeys[e.Path], e.Path)), "%s", e.Msg)
 		}
 		n := pp.Queue.Names()
 		for _, q := range []struct{ key, name string }{{"topicName", n.Topic}, {"pendingQueueName", n.Pending},
@@ -557,7 +559,6 @@ func (p PlatformPlan) webFleet(w wiring) fleet.Args {
 		Image:         p.Image,
 		Architecture:  architecture(types),
 		InstanceTypes: types,
-		MetadataTags:  true,
 		UserData:      p.userData(RoleWeb, w),
 		Role:          fleet.Permissions{Policy: w.policy, Attach: map[string]pulumi.StringInput{"base": w.basePolicy}},
 		SecurityGroup: fleet.Rules{Ingress: []secgroup.Rule{{
@@ -594,7 +595,6 @@ func (p PlatformPlan) poolFleet(pp PoolPlan, w wiring) fleet.Args {
 		Architecture:  architecture(pp.InstanceTypes),
 		InstanceTypes: pp.InstanceTypes,
 		RootVolume:    fleet.RootVolume{SizeGiB: pp.RootVolumeGiB},
-		MetadataTags:  true,
 		UserData:      p.userData(RoleWorker, w),
 		Role:          fleet.Permissions{Policy: w.policy, Attach: map[string]pulumi.StringInput{"base": w.basePolicy}},
 		Autoscaling: &fleet.Autoscaling{

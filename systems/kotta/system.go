@@ -2,6 +2,7 @@ package kotta
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -72,8 +73,6 @@ func newPlatform(ctx *pulumi.Context, name string, k *Kotta, p PlatformPlan, dep
 		return err
 	}
 	w.loginSecret, w.sessionSecret = login.ref, session.ref
-	w.dependsOn = append(w.dependsOn, login.resources...)
-	w.dependsOn = append(w.dependsOn, session.resources...)
 
 	lb := deps.Front
 	if p.Dedicated != nil {
@@ -90,6 +89,7 @@ func newPlatform(ctx *pulumi.Context, name string, k *Kotta, p PlatformPlan, dep
 	site := lb.Sites[p.Site.Name]
 
 	web := w
+	web.dependsOn = slices.Concat(w.dependsOn, login.resources, session.resources)
 	web.basePolicy = bl.webPolicy
 	web.targetGroups = pulumi.StringArray{site.TargetGroupARN}
 	web.frontGroup = lb.SecurityGroupID
@@ -175,7 +175,11 @@ func (p PlatformPlan) baseLayer(ctx *pulumi.Context, name string, k *Kotta) (bas
 	if err != nil {
 		return baseLayer{}, fmt.Errorf("kotta %s: reading the base layer from stack %s: %w", name, p.BaseStack, err)
 	}
-	values, _ := out.Value.(map[string]any)
+	value := out.Value
+	if value == nil {
+		value = out.SecretValue
+	}
+	values, _ := value.(map[string]any)
 	get := func(key string) (string, error) {
 		v, _ := values[key].(string)
 		if v == "" {

@@ -117,7 +117,6 @@ func TestInstanceTagInterface(t *testing.T) {
 	})
 	assert.Equal(t, web, launchTags(t, get(t, res, typeASG, "kotta-webserver")))
 	for _, lt := range res.ByType(typeTemplate) {
-		assert.Equal(t, "enabled", lt.In("metadataOptions.instanceMetadataTags"), "%s: the tags are in the instance metadata too", lt.Name)
 		assert.Equal(t, "required", lt.In("metadataOptions.httpTokens"), "%s: IMDSv2", lt.Name)
 	}
 	// The topic ARNs in the tags are the topics' own.
@@ -340,8 +339,7 @@ func TestSecretsByReference(t *testing.T) {
 		}
 		assert.Empty(t, res.ByType("aws:secretsmanager/secretVersion:SecretVersion"), "no value is ever set by strata")
 		script := userData(t, get(t, res, typeTemplate, "kotta-webserver"))
-		assert.Contains(t, script, "KOTTA_LOGIN_SECRET='kotta-test-login'\n")
-		assert.Contains(t, script, "KOTTA_SESSION_SECRET='kotta-test-session'\n")
+		assert.Contains(t, script, "KOTTA_UNITS='KOTTA_LOGIN_SECRET=kotta-test-login KOTTA_SESSION_SECRET=kotta-test-session KOTTA_PORT=8888'\n")
 		assert.Contains(t, script, `mkfifo -m 0600 "$conf"`, "the values go through a pipe, not a file")
 		assert.NotContains(t, userData(t, get(t, res, typeTemplate, "kotta-workers-prod")), "SECRET", "workers hold no secret")
 		assert.Equal(t, "arn:aws:secretsmanager:"+region+":"+account+":secret:kotta-test-login-AbCdEf", output(t, res, "loginSecretArn"))
@@ -361,8 +359,7 @@ func TestSecretsByReference(t *testing.T) {
 		}
 		assert.ElementsMatch(t, []string{`{"name":"kotta/login"}`, `{"arn":"` + sessionARN + `"}`}, looked)
 		script := userData(t, get(t, res, typeTemplate, "kotta-webserver"))
-		assert.Contains(t, script, "KOTTA_LOGIN_SECRET='kotta/login'\n")
-		assert.Contains(t, script, "KOTTA_SESSION_SECRET='"+sessionARN+"'\n")
+		assert.Contains(t, script, "KOTTA_UNITS='KOTTA_LOGIN_SECRET=kotta/login KOTTA_SESSION_SECRET="+sessionARN+" KOTTA_PORT=8888'\n")
 		grants := mocktest.Grants(mocktest.Document(t, get(t, res, typePolicy, "kotta-webserver"), "policy"))
 		// A secret found by name is granted by its full ARN, with the suffix AWS appended.
 		loginGrant := "secretsmanager:GetSecretValue arn:aws:secretsmanager:" + region + ":" + account + ":secret:kotta/login-"
@@ -379,4 +376,24 @@ func TestSecretsByReference(t *testing.T) {
 			assert.True(t, s.Protect, s.Name)
 		}
 	})
+}
+
+// The instances launch once what their tags and boot script name exists: the queues and topics,
+// and for the web server its secrets.
+func TestInstancesWaitForWhatTheyUse(t *testing.T) {
+	res := mustDeploy(t, config())
+	urn := func(typ, name string) string { return get(t, res, typ, name).URN }
+	web := get(t, res, typeTemplate, "kotta-webserver").Dependencies
+	worker := get(t, res, typeTemplate, "kotta-workers-prod").Dependencies
+	for _, pool := range []string{"prod", "test"} {
+		for _, q := range []string{"pending", "active"} {
+			assert.Contains(t, web, urn(typeQueue, "kotta-"+pool+"-"+q))
+			assert.Contains(t, worker, urn(typeQueue, "kotta-"+pool+"-"+q))
+		}
+		assert.Contains(t, web, urn(typeSubscription, "kotta-"+pool+"-pending"))
+	}
+	for _, s := range []string{"kotta-login", "kotta-session"} {
+		assert.Contains(t, web, urn(typeSecret, s))
+		assert.NotContains(t, worker, urn(typeSecret, s), "workers use no secret")
+	}
 }

@@ -1,5 +1,5 @@
-// Command confdoc rewrites the config reference tables of README.md from the config types' doc
-// comments (see internal/confdoc). Run it through `go generate ./...` from the repository root.
+// Command confdoc rewrites the config reference tables of README.md and the systems' READMEs from
+// the config types' doc comments (see internal/confdoc). `go generate ./...` runs it.
 package main
 
 import (
@@ -12,31 +12,41 @@ import (
 )
 
 func main() {
-	readme := flag.String("readme", "README.md", "the README to update")
 	root := flag.String("root", ".", "the repository root")
 	flag.Parse()
-	if err := run(*root, *readme); err != nil {
+	if err := run(*root); err != nil {
 		fmt.Fprintln(os.Stderr, "confdoc:", err)
 		os.Exit(1)
 	}
 }
 
-func run(root, readme string) error {
+func run(root string) error {
 	docs, err := confdoc.Load(root)
 	if err != nil {
 		return err
 	}
-	raw, err := os.ReadFile(readme)
+	r, err := docs.UpdateAll(root)
 	if err != nil {
 		return err
 	}
-	sections := docs.Sections()
-	out, missing := confdoc.Update(string(raw), sections)
-	if stale := confdoc.Stale(out, sections); len(stale) > 0 {
-		return fmt.Errorf("%s has tables for config that no longer exists: %s", readme, strings.Join(stale, ", "))
+	for path, doc := range r.Docs {
+		if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+			return err
+		}
 	}
-	if len(missing) > 0 {
-		return fmt.Errorf("%s has no marker for: %s (add <!-- config NAME --><!-- /config --> where each belongs)", readme, strings.Join(missing, ", "))
+	var problems []string
+	if len(r.Stale) > 0 {
+		problems = append(problems, "tables for config that no longer exists: "+strings.Join(r.Stale, ", "))
 	}
-	return os.WriteFile(readme, []byte(out), 0o644)
+	if len(r.Twice) > 0 {
+		problems = append(problems, "tables marked twice: "+strings.Join(r.Twice, ", "))
+	}
+	if len(r.Missing) > 0 {
+		problems = append(problems, "no marker for: "+strings.Join(r.Missing, ", ")+
+			" (add <!-- config NAME --><!-- /config --> to README.md or the system's README)")
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%s", strings.Join(problems, "; "))
+	}
+	return nil
 }

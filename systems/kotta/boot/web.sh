@@ -1,5 +1,5 @@
-# The web server. It also needs KOTTA_LOGIN_SECRET and KOTTA_SESSION_SECRET (secret names or ARNs)
-# and KOTTA_PORT, the port the load balancer forwards to.
+# The web server. Its service's environment (KOTTA_UNITS) holds KOTTA_LOGIN_SECRET and
+# KOTTA_SESSION_SECRET (secret names or ARNs) and KOTTA_PORT, the port the load balancer forwards to.
 install_app
 
 # kotta-web starts the web server. Its settings, the four secret values included, reach it through

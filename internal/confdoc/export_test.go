@@ -1,0 +1,4 @@
+package confdoc
+
+// Sentence is sentence, for the tests.
+var Sentence = sentence
