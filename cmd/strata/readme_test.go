@@ -29,7 +29,7 @@ func readmeBlock(t *testing.T, kind, stack string) string {
 			Currency  string  `json:"currency"`
 			Region    string  `json:"region"`
 			PriceDate string  `json:"priceDate"`
-			Systems []struct {
+			Systems   []struct {
 				Name    string  `json:"name"`
 				Monthly float64 `json:"monthly"`
 			} `json:"systems"`
