@@ -180,9 +180,7 @@ func TestManagedPoliciesOfTheStagesAreAttachable(t *testing.T) {
 		for _, d := range docs {
 			for _, s := range d.Statement {
 				if slices.Contains(s.Action, "iam:AttachRolePolicy") {
-					for _, a := range s.Condition["ArnLike"]["iam:PolicyARN"].([]string) {
-						attachable = append(attachable, a)
-					}
+					attachable = append(attachable, s.Condition["ArnLike"]["iam:PolicyARN"].([]string)...)
 				}
 			}
 		}

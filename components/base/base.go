@@ -104,6 +104,7 @@ func (a Args) bucketArgs() *bucket.Args {
 		KMSKeyARN:                          a.KMSKeyARN,
 		ForceDestroy:                       a.ForceDestroy,
 		Protect:                            a.Protect,
+		Import:                             a.ImportJobsBucket,
 	}
 }
 
@@ -151,7 +152,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	parent := pulumi.Parent(b)
 
-	jobs, err := bucket.New(ctx, name+"-jobs", a.bucketArgs(), parent, importBucket(a.ImportJobsBucket))
+	jobs, err := bucket.New(ctx, name+"-jobs", a.bucketArgs(), parent)
 	if err != nil {
 		return nil, err
 	}
@@ -243,25 +244,6 @@ func adopt(id string) pulumi.ResourceOption {
 	}
 	return pulumi.Import(pulumi.ID(id))
 }
-
-// importBucket adopts the existing bucket id as the jobs bucket component's S3 bucket. The bucket's
-// settings (versioning, encryption, public access block, policy, lifecycle) are separate
-// resources that simply overwrite the existing settings, so only the bucket itself is imported.
-// The bucket component takes no import id, hence a transformation, which reaches its children.
-func importBucket(id string) pulumi.ResourceOption {
-	if id == "" {
-		return pulumi.Composite()
-	}
-	return pulumi.Transformations([]pulumi.ResourceTransformation{func(t *pulumi.ResourceTransformationArgs) *pulumi.ResourceTransformationResult {
-		if t.Type != bucketType {
-			return nil
-		}
-		return &pulumi.ResourceTransformationResult{Props: t.Props, Opts: append(slices.Clip(t.Opts), pulumi.Import(pulumi.ID(id)))}
-	}})
-}
-
-// bucketType is the type of the S3 bucket inside the bucket component.
-const bucketType = "aws:s3/bucketV2:BucketV2"
 
 func or(v, def string) string {
 	if v == "" {

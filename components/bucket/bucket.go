@@ -62,6 +62,10 @@ type Args struct {
 	AccessLogSources []string
 	// Protect marks the bucket protected, so Pulumi refuses to delete or replace it.
 	Protect bool
+	// Import adopts the existing bucket of this name (Pulumi's import option) instead of creating
+	// one; it must equal Name. The bucket's configuration resources (versioning, encryption, ...)
+	// are then applied to it. Default "": create the bucket.
+	Import string
 }
 
 // Logging says where a bucket's S3 server access logs go.
@@ -115,6 +119,9 @@ func (a Args) Validate() error {
 	var errs field.Errors
 	if errs.Required("name", a.Name, "set a globally unique S3 bucket name") {
 		errs.Check("name", naming.BucketName(a.Name))
+	}
+	if a.Import != "" && a.Import != a.Name {
+		errs.Add("import", "%q is not the bucket's name %q: an adopted bucket keeps its name", a.Import, a.Name)
 	}
 	errs.Range("noncurrentVersionExpirationDays", a.NoncurrentVersionExpirationDays, 1, 3650, "days")
 	errs.Range("abortIncompleteMultipartUploadDays", a.AbortIncompleteMultipartUploadDays, 1, 365, "days")
@@ -171,7 +178,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		Bucket:       pulumi.String(a.Name),
 		ForceDestroy: pulumi.Bool(a.ForceDestroy),
 		Tags:         pulumi.ToStringMap(a.Tags),
-	}, parent, pulumi.Protect(a.Protect))
+	}, parent, pulumi.Protect(a.Protect), adopt(a.Import))
 	if err != nil {
 		return nil, err
 	}
@@ -337,4 +344,12 @@ func ServerAccessLogDelivery(logBucketARN, account string, sources []string) pol
 			"StringEquals": {"aws:SourceAccount": account},
 		},
 	}
+}
+
+// adopt is Pulumi's import option for the bucket named id, or no option without one.
+func adopt(id string) pulumi.ResourceOption {
+	if id == "" {
+		return pulumi.Composite()
+	}
+	return pulumi.Import(pulumi.ID(id))
 }

@@ -112,6 +112,7 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 		{"bad kms", bucket.Args{Name: "abc", KMSKeyARN: "alias/mine"}, []string{`kmsKeyArn: "alias/mine" is not a KMS key ARN`}},
 		{"force destroy protected", bucket.Args{Name: "abc", ForceDestroy: true, Protect: true}, []string{"forceDestroy: must be false for a protected bucket"}},
 		{"expiry out of range", bucket.Args{Name: "abc", ExpireCurrentDays: -1}, []string{"expireCurrentDays: -1 is out of range: use 1 to 3650 days"}},
+		{"import of another bucket", bucket.Args{Name: "abc", Import: "abd"}, []string{`import: "abd" is not the bucket's name "abc"`}},
 		{"logging without target", bucket.Args{Name: "abc", Logging: &bucket.Logging{}}, []string{"logging.targetBucket: is required: name the log bucket"}},
 		{"logging to a bad name", bucket.Args{Name: "abc", Logging: &bucket.Logging{TargetBucket: "Logs"}}, []string{`logging.targetBucket: "Logs" is not a valid S3 bucket name`}},
 		{"logging to itself", bucket.Args{Name: "abc", Logging: &bucket.Logging{TargetBucket: "abc"}}, []string{"logging.targetBucket: is the bucket itself"}},
@@ -193,4 +194,12 @@ func TestLogBucketAcceptsServerAccessLogs(t *testing.T) {
 	assert.Equal(t, []any{"arn:aws:s3:::kotta-test-jobs", "arn:aws:s3:::lookup-test-config"}, s.Condition["ArnLike"]["aws:SourceArn"])
 	assert.Equal(t, mock.Account, s.Condition["StringEquals"]["aws:SourceAccount"])
 	assert.Equal(t, "AES256", one(t, res, typeEncryption).In("rules[0].applyServerSideEncryptionByDefault.sseAlgorithm"), "log delivery needs SSE-S3")
+}
+
+// An existing bucket is adopted through Pulumi's import option; its configuration is applied to it.
+func TestImport(t *testing.T) {
+	res := mustRun(t, bucket.Args{Name: "kotta-jobs", Import: "kotta-jobs"})
+	assert.Equal(t, "kotta-jobs", one(t, res, typeBucket).ImportID)
+	assert.Empty(t, one(t, res, typeVersioning).ImportID, "the configuration resources are created on the adopted bucket")
+	assert.Empty(t, one(t, mustRun(t, bucket.Args{Name: "kotta-jobs"}), typeBucket).ImportID)
 }

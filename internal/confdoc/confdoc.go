@@ -274,8 +274,9 @@ type Result struct {
 	// Docs are the updated documents by path; only those that changed.
 	Docs map[string]string
 	// Missing are tables no document holds; Twice those that two markers hold; Stale markers
-	// name config that no longer exists.
-	Missing, Twice, Stale []string
+	// name config that no longer exists; Unanchored objects lack the anchor their links point at
+	// (<a id="config-object-…"></a>) in the document that holds them.
+	Missing, Twice, Stale, Unanchored []string
 }
 
 // UpdateAll renders every table into the documents below root that mark it, each link pointing
@@ -326,6 +327,10 @@ func (d *Docs) UpdateAll(root string) (Result, error) {
 			r.Missing = append(r.Missing, k)
 		case seen[k] > 1:
 			r.Twice = append(r.Twice, k)
+		}
+		if object, ok := strings.CutPrefix(k, "object "); ok && seen[k] > 0 &&
+			!strings.Contains(raw[where[k]], `id="`+Anchor(object)+`"`) {
+			r.Unanchored = append(r.Unanchored, k)
 		}
 	}
 	return r, nil

@@ -20,6 +20,7 @@ func TestREADMEsMatchTheConfigTypes(t *testing.T) {
 	assert.Empty(t, r.Missing, "no README has a table for these: add a <!-- config NAME --> marker and run go generate ./...")
 	assert.Empty(t, r.Twice, "these tables are in two places")
 	assert.Empty(t, r.Stale, "a README documents config that no longer exists")
+	assert.Empty(t, r.Unanchored, "these tables lack the <a id=\"config-object-…\"></a> anchor their links point at")
 	for path := range r.Docs {
 		t.Errorf("%s: config tables differ from the config types: run go generate ./...", path)
 	}

@@ -37,6 +37,8 @@ type Resource struct {
 	RetainOnDelete bool
 	IgnoreChanges  []string
 	Dependencies   []string
+	// ImportID is the id of an existing resource the registration adopts (Pulumi's import option).
+	ImportID string
 	// Aliases are the URNs the resource was known by before, as the engine would compute them from
 	// its alias specifications (aliases that a parent's aliases imply are not included).
 	Aliases []string
@@ -78,6 +80,7 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 		r.IgnoreChanges = rpc.GetIgnoreChanges()
 		r.Dependencies = rpc.GetDependencies()
 		r.Parent = rpc.GetParent()
+		r.ImportID = rpc.GetImportId()
 		for _, a := range rpc.GetAliases() {
 			r.Aliases = append(r.Aliases, m.aliasURN(r, a))
 		}

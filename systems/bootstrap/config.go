@@ -19,13 +19,13 @@ type Config struct {
 	// Project is the Pulumi project whose stacks keep their state in the bucket; it scopes each
 	// deploy role to its own stack's state files. Default strata.
 	Project string `json:"project"`
-	// Stages are the stages that get a deploy role, by stack name (lowercase letters, digits and
+	// Stages lists the stages that get a deploy role, by stack name (lowercase letters, digits and
 	// hyphens, at most 16 characters). Default staging and production with their defaults.
 	Stages map[string]Stage `json:"stages"`
 	// Branch is the branch deploys run from: GitHub's environment protection should allow only it,
 	// and with refInSubject the trust policy requires it too. Default main.
 	Branch string `json:"branch"`
-	// RefInSubject says that the repository's OIDC subject template includes the ref (GitHub's
+	// RefInSubject is true when the repository's OIDC subject template includes the ref (GitHub's
 	// include_claim_keys ["repo", "context", "ref"]): the deploy roles then trust
 	// repo:<owner>/<repo>:environment:<env>:ref:refs/heads/<branch> and the preview role
 	// repo:<owner>/<repo>:pull_request:ref:refs/pull/*/merge. Default false: GitHub's default
@@ -34,7 +34,7 @@ type Config struct {
 	// OIDCProviderARN is the account's existing IAM OIDC provider for
 	// token.actions.githubusercontent.com (an account has at most one per URL). Default: create it.
 	OIDCProviderARN string `json:"oidcProviderArn"`
-	// Apps are the applications whose resources the deploy roles manage (<app>-<env>-* names).
+	// Apps lists the applications whose resources the deploy roles manage (<app>-<env>-* names).
 	// Default strata, kotta, lookup, epimetheus, aot, argos.
 	Apps []string `json:"apps"`
 	// NoncurrentVersionExpirationDays keeps replaced state files this many days, the history a

@@ -73,7 +73,7 @@ type Platform struct {
 	Base BaseSource `json:"base"`
 	// Web is the web server.
 	Web WebServer `json:"web"`
-	// Pools are the worker pools by name (lowercase letters, digits and single hyphens, starting
+	// Pools lists the worker pools by name (lowercase letters, digits and single hyphens, starting
 	// with a letter; at most 20 characters), each with its own job queue and autoscaling group. A
 	// user picks the pool of each job; the app knows prod and test. Default {"prod": {}, "test":
 	// {}}.
@@ -87,7 +87,7 @@ type Platform struct {
 	// web.domain), on the stage's shared load balancer (listener rule priority 300) or, with
 	// dedicated, on one of its own.
 	LoadBalancer schema.LoadBalancer `json:"loadBalancer"`
-	// UserRoleARNs are the IAM roles of the app's users (the Users table's role, in the account
+	// UserRoleARNs lists the IAM roles of the app's users (the Users table's role, in the account
 	// the app's iam.project setting names), which the web server and the workers assume to reach
 	// a job's inputs and outputs with the user's own permissions: role ARNs, each may end in * after
 	// a path or name prefix, e.g. arn:aws:iam::123456789012:role/kotta-users/*. Those roles must
@@ -112,7 +112,7 @@ type WebServer struct {
 	Domain string `json:"domain"`
 	// Instances is how many web servers run, 1 to 10. Default 1.
 	Instances int `json:"instances"`
-	// InstanceType is family.size, e.g. t3.medium (default).
+	// InstanceType is the instance type, family.size, e.g. t3.medium (default).
 	InstanceType string `json:"instanceType"`
 	// HealthCheckPath is where the load balancer checks the web server, starting with /. Default /.
 	HealthCheckPath string `json:"healthCheckPath"`
@@ -132,12 +132,13 @@ type WebServer struct {
 
 // WorkerPool configures one worker pool and its job queue.
 type WorkerPool struct {
-	// Purchase is onDemand (default) or spot: every instance on Spot, allocated capacity-optimized
-	// over instanceTypes and replaced ahead of an interruption.
+	// Purchase is how the workers are bought: onDemand (default) or spot, every instance on Spot,
+	// allocated capacity-optimized over instanceTypes and replaced ahead of an interruption.
 	Purchase string `json:"purchase"`
-	// InstanceTypes are family.size, all of one architecture, e.g. [m6id.xlarge, m5d.xlarge]: a
-	// Spot pool needs at least two, to draw on several capacity pools. Types with instance-store
-	// disks (the d in m6id) get them striped into /scratch. Default [t3.medium].
+	// InstanceTypes lists the instance types, family.size, all of one architecture, e.g.
+	// [m6id.xlarge, m5d.xlarge]: a Spot pool needs at least two, to draw on several capacity
+	// pools. Types with instance-store disks (the d in m6id) get them striped into /scratch.
+	// Default [t3.medium].
 	InstanceTypes []string `json:"instanceTypes"`
 	// MinSize is the fewest workers, 0 (default) or more.
 	MinSize int `json:"minSize"`

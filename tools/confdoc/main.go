@@ -38,6 +38,9 @@ func run(root string) error {
 	if len(r.Stale) > 0 {
 		problems = append(problems, "tables for config that no longer exists: "+strings.Join(r.Stale, ", "))
 	}
+	if len(r.Unanchored) > 0 {
+		problems = append(problems, "tables without their <a id=\"config-object-…\"></a> anchor: "+strings.Join(r.Unanchored, ", "))
+	}
 	if len(r.Twice) > 0 {
 		problems = append(problems, "tables marked twice: "+strings.Join(r.Twice, ", "))
 	}
