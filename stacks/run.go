@@ -32,8 +32,9 @@ type plans struct {
 }
 
 // Run loads the stack's config, plans every configured system and reports every problem, one per
-// line, before any resource is registered; then it creates the network, the shared load balancer
-// and the systems, each given what it depends on.
+// line, before any resource is registered; then it creates the network, the log bucket of the data
+// buckets' server access logs, the shared load balancer and the systems, each given what it
+// depends on.
 func Run(ctx *pulumi.Context) error {
 	p, err := plan(ctx)
 	if err != nil {
@@ -52,6 +53,13 @@ func Run(ctx *pulumi.Context) error {
 			"cidrBlock":         net.CIDRBlock,
 			"natPublicIps":      net.NATPublicIPs,
 		})
+	}
+	logs, err := p.environment.NewLogs(ctx)
+	if err != nil {
+		return err
+	}
+	if logs != nil {
+		ctx.Export("s3AccessLogs", pulumi.Map{"bucketName": logs.Bucket.Name, "bucketArn": logs.Bucket.ARN})
 	}
 	var sites []loadbalancer.Site
 	if p.lookup != nil {
@@ -75,14 +83,18 @@ func Run(ctx *pulumi.Context) error {
 	}
 
 	if p.kotta.Base != nil || p.kotta.Platform != nil {
-		k, err := kotta.New(ctx, kotta.App, p.kotta, kotta.Deps{Network: net, Front: front})
+		k, err := kotta.New(ctx, kotta.App, p.kotta, kotta.Deps{Network: net, Front: front, Logs: logs})
 		if err != nil {
 			return err
 		}
 		ctx.Export("kotta", k.Outputs)
 	}
 	if p.lookup != nil {
-		l, err := lookup.New(ctx, lookup.App, *p.lookup, lookup.Deps{Network: net, Front: front})
+		// The lookup's Deps take no log bucket yet: its config bucket's logging is set on its plan,
+		// and the whole system waits for the log bucket.
+		lp := *p.lookup
+		lp.EnvBucket.Logging = logs.Logging()
+		l, err := lookup.New(ctx, lookup.App, lp, lookup.Deps{Network: net, Front: front}, logs.After())
 		if err != nil {
 			return err
 		}
@@ -100,14 +112,14 @@ func Run(ctx *pulumi.Context) error {
 		}
 	}
 	if p.aot != nil {
-		a, err := aot.New(ctx, aot.App, *p.aot, aot.Deps{Network: net})
+		a, err := aot.New(ctx, aot.App, *p.aot, aot.Deps{Network: net, Logs: logs})
 		if err != nil {
 			return err
 		}
 		ctx.Export("aot", a.Outputs)
 	}
 	if p.argos != nil {
-		a, err := argos.New(ctx, argos.App, *p.argos, argos.Deps{Network: net, Front: front})
+		a, err := argos.New(ctx, argos.App, *p.argos, argos.Deps{Network: net, Front: front, Logs: logs})
 		if err != nil {
 			return err
 		}
@@ -173,6 +185,23 @@ func plan(ctx *pulumi.Context) (plans, error) {
 		add(err)
 		p.argos = &a
 	}
+	// The log bucket admits exactly the stage's data buckets; its default name carries the account
+	// and region, which invokes read without registering anything.
+	buckets := p.dataBuckets()
+	account := ""
+	if p.environment.NeedsAccount(buckets) {
+		caller, err := aws.GetCallerIdentity(ctx, nil)
+		if err != nil {
+			return p, err
+		}
+		r, err := aws.GetRegion(ctx, nil)
+		if err != nil {
+			return p, err
+		}
+		account, region = caller.AccountId, r.Name
+	}
+	p.environment, err = p.environment.WithLogSources(buckets, account, region)
+	add(err)
 	if cfg.Bootstrap != nil {
 		// The bucket, the key and the login URL live in the bootstrap stack's region.
 		r, err := aws.GetRegion(ctx, nil)
@@ -191,6 +220,21 @@ func plan(ctx *pulumi.Context) (plans, error) {
 		return p, fmt.Errorf("invalid config for stack %s (%d %s):\n%w", ctx.Stack(), len(problems), noun, problems.Err())
 	}
 	return p, nil
+}
+
+// dataBuckets names the data buckets of the stage's systems, whose server access logs go to the
+// stage's log bucket.
+func (p plans) dataBuckets() []string {
+	var out []string
+	for _, sys := range p.all() {
+		if d, ok := sys.(interface{ DataBuckets() []string }); ok {
+			out = append(out, d.DataBuckets()...)
+		}
+	}
+	if p.lookup != nil {
+		out = append(out, p.lookup.EnvBucket.Name)
+	}
+	return out
 }
 
 func appendSite(sites []loadbalancer.Site, s *loadbalancer.Site) []loadbalancer.Site {

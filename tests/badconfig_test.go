@@ -36,7 +36,7 @@ func TestBadConfigRegistersNothing(t *testing.T) {
 		{"misspelt key in base", "", map[string]string{base: `{"jobsBucket":"kotta-jobs","jobBucket":"x"}`},
 			[]string{`strata:base.jobBucket: unknown key (did you mean "jobsBucket"?): use one of abortIncompleteMultipartUploadDays, forceDestroy, importJobsBucket, importJobsTable, importUsersTable, jobsBucket, jobsTable, kmsKeyArn, noncurrentVersionExpirationDays, servicePrincipal, usersTable`}},
 		{"misspelt top-level key", "", map[string]string{"strata:bsae": `{"jobsBucket":"kotta-jobs"}`},
-			[]string{`strata:bsae: unknown key (did you mean "strata:base"?): use one of env, owner, protect, tags, aot, argos, base, bootstrap, epimetheus, front, kotta, lookup, network`}},
+			[]string{`strata:bsae: unknown key (did you mean "strata:base"?): use one of env, owner, protect, tags, aot, argos, base, bootstrap, epimetheus, front, kotta, lookup, network, s3AccessLogs`}},
 		{"days as text", "", map[string]string{base: `{"jobsBucket":"kotta-jobs","noncurrentVersionExpirationDays":"thirty"}`},
 			[]string{`strata:base.noncurrentVersionExpirationDays: got "thirty", want a whole number`}},
 		{"days as a fraction", "", map[string]string{base: `{"jobsBucket":"kotta-jobs","noncurrentVersionExpirationDays":1.5}`},

@@ -50,6 +50,7 @@ type container struct {
 		ReadOnly                    bool
 	}
 	DependsOn        []struct{ ContainerName, Condition string }
+	HealthCheck      *struct{ Command []string }
 	LogConfiguration struct{ LogDriver string }
 }
 
@@ -262,8 +263,9 @@ func rulesOf(res *mock.Result, typ, group string) []string {
 }
 
 // The lookup's tasks are reached only from the stage's load balancer, MariaDB only from the app, the
-// file system only from the tasks that mount it; and each sends to the internet only HTTPS, to
-// its data stores only their groups (finding: "as tight as SG-to-SG" now holds).
+// file system only from the tasks that mount it; and each sends to the internet only HTTPS (and the
+// app HTTP, for the authorities qa_server's configs call over http://), to its data stores only
+// their groups (finding: "as tight as SG-to-SG" now holds).
 func TestLookupSecurityGroups(t *testing.T) {
 	res := runStage(t, "staging")
 	in := func(g string) []string { return rulesOf(res, typeIngress, g) }
@@ -273,13 +275,13 @@ func TestLookupSecurityGroups(t *testing.T) {
 	mocktest.EqualLists(t, "file system in", in("lookup-staging-files"),
 		[]string{"lookup-staging-app:2049", "lookup-staging-files-sync:2049", "lookup-staging-mariadb:2049"})
 	mocktest.EqualLists(t, "app out", out("lookup-staging-app"),
-		[]string{"0.0.0.0/0:443", "lookup-staging-files:2049", "lookup-staging-mariadb:3306"})
+		[]string{"0.0.0.0/0:443", "0.0.0.0/0:80", "lookup-staging-files:2049", "lookup-staging-mariadb:3306"})
 	mocktest.EqualLists(t, "mariadb out", out("lookup-staging-mariadb"), []string{"0.0.0.0/0:443", "lookup-staging-files:2049"})
 	assert.Contains(t, out("strata-staging-alb"), "lookup-staging-app:3000", "the shared load balancer must reach the lookup's tasks")
 
 	prod := runStage(t, "production")
 	mocktest.EqualLists(t, "production app out", rulesOf(prod, typeEgress, "lookup-production-app"),
-		[]string{"0.0.0.0/0:443", "lookup-production-db:3306", "lookup-production-files:2049"})
+		[]string{"0.0.0.0/0:443", "0.0.0.0/0:80", "lookup-production-db:3306", "lookup-production-files:2049"})
 	mocktest.EqualLists(t, "production epimetheus out", rulesOf(prod, typeEgress, "epimetheus-production-app"),
 		[]string{"0.0.0.0/0:443", "epimetheus-production-db:5432"})
 	albOut := rulesOf(prod, typeEgress, "strata-production-alb")
@@ -288,8 +290,8 @@ func TestLookupSecurityGroups(t *testing.T) {
 }
 
 // No egress of the lookup's or Epimetheus' groups goes to a network on a data port: only HTTPS to
-// the internet, and the Lightsail forwarder's PostgreSQL to Lightsail's VPC, whose database has no
-// group to name.
+// the internet, the lookup app's HTTP to the internet (its linked-data authorities), and the
+// Lightsail forwarder's PostgreSQL to Lightsail's VPC, whose database has no group to name.
 func TestEgressNamesGroups(t *testing.T) {
 	for _, stage := range stages {
 		t.Run(stage, func(t *testing.T) {
@@ -301,6 +303,7 @@ func TestEgressNamesGroups(t *testing.T) {
 				cidr, _ := r.In("cidrIpv4").(string)
 				switch {
 				case cidr == "0.0.0.0/0" && r.In("fromPort") == float64(443):
+				case cidr == "0.0.0.0/0" && r.In("fromPort") == float64(80) && r.Name == "lookup-app-out-http":
 				case cidr == "172.26.0.0/16" && r.In("fromPort") == float64(5432) && stage == "staging":
 				default:
 					t.Errorf("%s: egress to %s on %v", r.Name, cidr, r.In("fromPort"))
@@ -365,7 +368,7 @@ func TestLookupRunsOneMariaDB(t *testing.T) {
 	web = containers(t, mocktest.Named(t, prod, typeTaskDef, "lookup-app"))["qa-server-app"]
 	host, _ = web.env("MYSQL_HOST")
 	mocktest.Eq(t, "MYSQL_HOST is RDS", host, rds.Out("address"))
-	mocktest.Eq(t, "password from the managed secret", web.secret("MYSQL_PASSWORD"), fmt.Sprint(rds.Out("masterUserSecrets[0].secretArn"))+":password::")
+	mocktest.Eq(t, "password from the app's own login", web.secret("MYSQL_PASSWORD"), secrets+"lookup-production-db-app-AbCdEf:password::")
 }
 
 // The database the app connects to is the one that exists: its config/database.yml names it
@@ -491,11 +494,14 @@ func TestDatabaseClientsVerifyTLS(t *testing.T) {
 	}
 }
 
-// Each RDS-backed service is redeployed when its database's managed secret rotates: the rule
-// matches the secret's AWSCURRENT moving, the state machine updates the service.
+// Each service that reads an RDS-managed secret is redeployed when it rotates: the rule matches the
+// secret's AWSCURRENT moving, the state machine updates the service. The lookup's app reads a login
+// of its own, which does not rotate: only its db-login init container reads the master secret, at
+// each task start, so no redeployment is needed (or made).
 func TestRotationRedeploysServices(t *testing.T) {
 	prod := runStage(t, "production")
-	for _, tc := range []struct{ system, service string }{{"lookup", "lookup-production-app"}, {"epimetheus", "epimetheus-production-app"}} {
+	assert.Nil(t, prod.Get("aws:cloudwatch/eventRule:EventRule", "lookup-rotation"), "the lookup's app does not use the rotating secret")
+	for _, tc := range []struct{ system, service string }{{"epimetheus", "epimetheus-production-app"}} {
 		rds := mocktest.Named(t, prod, "aws:rds/instance:Instance", tc.system)
 		rule := mocktest.Named(t, prod, "aws:cloudwatch/eventRule:EventRule", tc.system+"-rotation")
 		var pattern map[string]any
@@ -528,26 +534,45 @@ func TestDatabaseKeyGrant(t *testing.T) {
 	assert.NotContains(t, strings.Join(lookup, " "), "kms:", "the lookup's database uses the AWS managed key")
 }
 
-// Production pulls Docker Hub images through its pull-through cache; ECR Public images stay direct.
+// With registry set, Docker Hub images are pulled through the system's pull-through cache; ECR and
+// ECR Public images stay direct. The cached repositories get a lifecycle (the creation template of
+// the rule's prefix), and the task definitions and services wait for the rule and the template.
+// The shipped stages pull nothing from Docker Hub, so they configure no cache.
 func TestPullThroughCache(t *testing.T) {
-	prod := runStage(t, "production")
-	for _, tc := range []struct{ system, td, container, repo string }{
-		{"lookup", "lookup-app", "qa-server-app", "lookup-production-hub/ld4p/qa_server-webapp"},
-		{"epimetheus", "epimetheus", "epimetheus-backend", "epimetheus-production-hub/salabs/epimetheus-backend"},
+	const cred = `{"registry":{"credentialArn":"arn:aws:secretsmanager:us-east-2:123456789012:secret:ecr-pullthroughcache/docker-hub-AbCdEf"}`
+	prod, err := runEdited(t, "production", "production", map[string]string{
+		"strata:lookup": patched(t, "production", "strata:lookup", cred+`,"app":{"containers":{"qa-server-app":{"image":"ld4p/qa_server:v2.0.0"}}}}`),
+		"strata:epimetheus": patched(t, "production", "strata:epimetheus",
+			cred+`,"app":{"containers":{"epimetheus-backend":{"image":"siilisalabs/epimetheus-backend:1.2.1"}}}}`),
+	})
+	require.NoError(t, err)
+	for _, tc := range []struct{ system, td, container, repo, tag string }{
+		{"lookup", "lookup-app", "qa-server-app", "lookup-production-hub/ld4p/qa_server", ":v2.0.0"},
+		{"epimetheus", "epimetheus", "epimetheus-backend", "epimetheus-production-hub/siilisalabs/epimetheus-backend", ":1.2.1"},
 	} {
 		rule := mocktest.Named(t, prod, "aws:ecr/pullThroughCacheRule:PullThroughCacheRule", tc.system+"-hub")
 		assert.Equal(t, "registry-1.docker.io", rule.In("upstreamRegistryUrl"))
 		assert.True(t, strings.Contains(fmt.Sprint(rule.In("credentialArn")), ":secret:ecr-pullthroughcache/"))
-		c := containers(t, mocktest.Named(t, prod, typeTaskDef, tc.td))[tc.container]
-		assert.Equal(t, "123456789012.dkr.ecr.us-east-2.amazonaws.com/"+tc.repo+":1.4.0", strings.Replace(c.Image, ":v2.4.1", ":1.4.0", 1))
+		template := mocktest.Named(t, prod, "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate", tc.system+"-hub")
+		assert.Equal(t, rule.In("ecrRepositoryPrefix"), template.In("prefix"), "ECR applies the template of the rule's prefix")
+		assert.Contains(t, template.In("lifecyclePolicy"), `"tagStatus":"untagged"`)
+		td := mocktest.Named(t, prod, typeTaskDef, tc.td)
+		c := containers(t, td)[tc.container]
+		assert.Equal(t, "123456789012.dkr.ecr.us-east-2.amazonaws.com/"+tc.repo+tc.tag, c.Image)
 		exec := mocktest.Grants(mocktest.Document(t, mocktest.Named(t, prod, "aws:iam/policy:Policy", tc.td+"-exec"), "policy"))
 		repo := "arn:aws:ecr:us-east-2:123456789012:repository/" + tc.repo
 		assert.Contains(t, exec, "ecr:BatchImportUpstreamImage "+repo)
 		assert.Contains(t, exec, "ecr:CreateRepository "+repo)
+		for _, r := range []*mock.Resource{td, mocktest.Named(t, prod, typeECSService, tc.td)} {
+			assert.Contains(t, r.Dependencies, rule.URN, "%s %s waits for the cache rule", r.Type, r.Name)
+			assert.Contains(t, r.Dependencies, template.URN, "%s %s waits for the creation template", r.Type, r.Name)
+		}
 	}
 	certs := containers(t, mocktest.Named(t, prod, typeTaskDef, "lookup-app"))["rds-certificates"]
 	assert.True(t, strings.HasPrefix(certs.Image, "public.ecr.aws/"), "ECR Public images are not cached")
-	assert.Empty(t, runStage(t, "staging").ByType("aws:ecr/pullThroughCacheRule:PullThroughCacheRule"), "staging pulls directly")
+	for _, stage := range stages {
+		assert.Empty(t, runStage(t, stage).ByType("aws:ecr/pullThroughCacheRule:PullThroughCacheRule"), "%s pulls nothing from Docker Hub", stage)
+	}
 }
 
 // Epimetheus' DATABASE is the database actually created, on both platforms, the password is

@@ -91,6 +91,8 @@ func TestBadSystemConfigRegistersNothing(t *testing.T) {
 			[]string{"strata:lookup.mariadb: only with database: container"}},
 		{"rds with container", "staging", lookup, `{"rds":{"engineVersion":"10.11.9"}}`,
 			[]string{"strata:lookup.rds: only with database: rds"}},
+		{"master user is the app's login", "production", lookup, `{"rds":{"username":"lookup"}}`,
+			[]string{`strata:lookup.rds.username: "lookup" is the app's own login, which the stack creates: choose another master user`}},
 		{"env file key", "staging", lookup, `{"envFile":"settings.txt"}`,
 			[]string{`strata:lookup.envFile: "settings.txt" is not an env file key`}},
 		{"unknown platform", "staging", epi, `{"platform":"kubernetes"}`,

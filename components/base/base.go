@@ -35,6 +35,9 @@ type Args struct {
 	// ServicePrincipal is the service that assumes the web and worker roles: role.EC2 (default, with
 	// instance profiles) or role.ECSTasks (no instance profiles: EC2 could not use them).
 	ServicePrincipal string
+	// Logging sends the jobs bucket's S3 server access logs to a log bucket (see bucket.Logging).
+	// Default nil: none.
+	Logging *bucket.Logging
 
 	// ImportJobsBucket, ImportJobsTable and ImportUsersTable adopt an existing bucket or table of
 	// that name (Pulumi's import option) instead of creating one: the deployment that follows
@@ -103,6 +106,7 @@ func (a Args) bucketArgs() *bucket.Args {
 		AbortIncompleteMultipartUploadDays: a.AbortIncompleteMultipartUploadDays,
 		KMSKeyARN:                          a.KMSKeyARN,
 		ForceDestroy:                       a.ForceDestroy,
+		Logging:                            a.Logging,
 		Protect:                            a.Protect,
 		Import:                             a.ImportJobsBucket,
 	}

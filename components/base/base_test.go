@@ -6,8 +6,10 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
 
 	"github.com/strata-iac/strata/components/base"
+	"github.com/strata-iac/strata/components/bucket"
 	"github.com/strata-iac/strata/components/naming"
 	"github.com/strata-iac/strata/components/role"
 	"github.com/strata-iac/strata/internal/mock"
@@ -20,6 +22,7 @@ const (
 	typePolicy  = "aws:iam/policy:Policy"
 	typeProfile = "aws:iam/instanceProfile:InstanceProfile"
 	typeBucket  = "aws:s3/bucketV2:BucketV2"
+	typeLogging = "aws:s3/bucketLoggingV2:BucketLoggingV2"
 	key         = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 	bucketARN   = "arn:aws:s3:::kotta-test-jobs-bucket"
 	jobsARN     = "arn:aws:dynamodb:us-east-1:123456789012:table/kotta-test-jobs"
@@ -175,6 +178,8 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 			[]string{`servicePrincipal: "lambda.amazonaws.com" is not allowed: use one of ec2.amazonaws.com, ecs-tasks.amazonaws.com`}},
 		{"bucket problems keep base names", base.Args{JobsBucket: "UPPER", KMSKeyARN: "x"},
 			[]string{`jobsBucket: "UPPER" is not a valid S3 bucket name`, `kmsKeyArn: "x" is not a KMS key ARN`}},
+		{"logging to the jobs bucket", base.Args{JobsBucket: "abc", Logging: &bucket.Logging{TargetBucket: "abc"}},
+			[]string{"logging.targetBucket: is the bucket itself"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -186,6 +191,15 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 			}, tc.want...)
 		})
 	}
+}
+
+// With Logging, the jobs bucket sends its server access logs to the log bucket; without, it has none.
+func TestJobsBucketServerAccessLogs(t *testing.T) {
+	res := deploy(t, base.Args{JobsBucket: "kotta-test-jobs-bucket", Logging: &bucket.Logging{TargetBucket: "strata-test-s3-logs"}})
+	logging := mocktest.One(t, res, typeLogging)
+	assert.Equal(t, "strata-test-s3-logs", logging.In("targetBucket"))
+	assert.Equal(t, "s3/kotta-test-jobs-bucket/", logging.In("targetPrefix"))
+	assert.Empty(t, deploy(t, base.Args{JobsBucket: "kotta-test-jobs-bucket"}).ByType(typeLogging))
 }
 
 func TestNewChecksNaming(t *testing.T) {

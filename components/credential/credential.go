@@ -24,7 +24,8 @@ const (
 
 // Limits of the generated login.
 const (
-	// PasswordLength is the generated password's length.
+	// PasswordLength is the generated password's length: 32 letters and digits, about 190 bits of
+	// entropy (32 · log2 62).
 	PasswordLength = 32
 	// maxUsername keeps user names within what every MySQL and MariaDB version accepts.
 	maxUsername = 16
@@ -104,10 +105,16 @@ func (a Args) Validate() error {
 
 // New creates a Credential.
 //
+// The password is letters and digits only. Apps paste it where quoting is not theirs to choose:
+// qa_server's database.yml puts it unquoted into YAML (a leading *, !, %, & or # breaks the app
+// or turns the password into nil), and images pass it to a server through an unquoted shell
+// command line. 32 such characters keep about 190 bits of entropy.
+//
 // The secret has no rotation, a deliberate exception: the login belongs to a database strata runs
-// itself (MariaDB in a container), whose image reads the password only when it initialises an empty
-// data directory, so a new secret value would not change the password in the database. Rotating it
-// needs a rotation function that logs into that database, which a Lambda function cannot reach (the
+// itself (MariaDB in a container) or creates in a database it does not own the password of (an
+// app's login on RDS), whose password is set only when the database initialises or a task starts,
+// so a new secret value alone would not change the password in the database. Rotating it needs a
+// rotation function that logs into that database, which a Lambda function cannot reach (the
 // container is found through ECS Service Connect, which only ECS tasks resolve), and the app, which
 // reads the password at start, would have to be restarted. RDS databases rotate their own secret.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Credential, error) {
@@ -119,42 +126,67 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := ctx.RegisterComponentResource("strata:credential:Credential", name, c, opts...); err != nil {
 		return nil, err
 	}
-	parent := pulumi.Parent(c)
-	password, err := random.NewRandomPassword(ctx, name, &random.RandomPasswordArgs{
-		Length: pulumi.Int(PasswordLength),
-		// Quotes, backslashes, @ and / break connection strings and shell quoting.
-		OverrideSpecial: pulumi.String("!#%*+-=?^_~"),
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
-	secretName := a.Naming.Name(a.Group)
-	secret, err := secretsmanager.NewSecret(ctx, name, &secretsmanager.SecretArgs{
-		Name:        pulumi.String(secretName),
-		Description: pulumi.String("Login " + a.Username + " of " + secretName),
-		// 0 makes the provider delete without recovery: a fixed name would otherwise stay blocked
-		// ("scheduled for deletion") for the whole window after a destroy.
-		RecoveryWindowInDays: pulumi.Int(*a.RecoveryWindowDays),
-		Tags:                 pulumi.ToStringMap(a.Naming.Tags(a.Group)),
-	}, parent, pulumi.Protect(a.Protect))
-	if err != nil {
-		return nil, err
-	}
 	username := a.Username
-	value := pulumi.ToSecret(password.Result.ApplyT(func(p string) (string, error) {
-		b, err := json.Marshal(map[string]string{"username": username, "password": p})
-		return string(b), err
-	})).(pulumi.StringOutput)
-	if _, err := secretsmanager.NewSecretVersion(ctx, name, &secretsmanager.SecretVersionArgs{
-		SecretId:     secret.ID(),
-		SecretString: value,
-	}, parent); err != nil {
+	arn, secretName, _, err := generate(ctx, name, c, generated{
+		length: PasswordLength, group: a.Group, description: "Login " + username + " of " + a.Naming.Name(a.Group),
+		days: *a.RecoveryWindowDays, naming: a.Naming, protect: a.Protect,
+		value: func(p string) (string, error) {
+			b, err := json.Marshal(map[string]string{"username": username, "password": p})
+			return string(b), err
+		},
+	})
+	if err != nil {
 		return nil, err
 	}
-	c.SecretARN = secret.Arn
-	c.SecretName = secret.Name
+	c.SecretARN, c.SecretName = arn, secretName
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"secretArn": c.SecretARN, "secretName": c.SecretName}); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// generated is a secret whose value is made from a random string of letters and digits.
+type generated struct {
+	length             int
+	group, description string
+	days               int
+	naming             naming.Convention
+	protect            bool
+	// value turns the random string into the secret's value.
+	value func(string) (string, error)
+}
+
+// generate registers the random string, the secret <app>-<env>-<group> and its value below parent,
+// and returns the secret's ARN and name and the value's resource.
+func generate(ctx *pulumi.Context, name string, parent pulumi.Resource, g generated) (pulumi.StringOutput, pulumi.StringOutput, pulumi.Resource, error) {
+	none := pulumi.StringOutput{}
+	opt := pulumi.Parent(parent)
+	chars, err := random.NewRandomPassword(ctx, name, &random.RandomPasswordArgs{
+		Length: pulumi.Int(g.length),
+		// Letters and digits only: safe unquoted in YAML, shell command lines and URLs.
+		Special: pulumi.Bool(false),
+	}, opt)
+	if err != nil {
+		return none, none, nil, err
+	}
+	secret, err := secretsmanager.NewSecret(ctx, name, &secretsmanager.SecretArgs{
+		Name:        pulumi.String(g.naming.Name(g.group)),
+		Description: pulumi.String(g.description),
+		// 0 makes the provider delete without recovery: a fixed name would otherwise stay blocked
+		// ("scheduled for deletion") for the whole window after a destroy.
+		RecoveryWindowInDays: pulumi.Int(g.days),
+		Tags:                 pulumi.ToStringMap(g.naming.Tags(g.group)),
+	}, opt, pulumi.Protect(g.protect))
+	if err != nil {
+		return none, none, nil, err
+	}
+	value := pulumi.ToSecret(chars.Result.ApplyT(g.value)).(pulumi.StringOutput)
+	version, err := secretsmanager.NewSecretVersion(ctx, name, &secretsmanager.SecretVersionArgs{
+		SecretId:     secret.ID(),
+		SecretString: value,
+	}, opt)
+	if err != nil {
+		return none, none, nil, err
+	}
+	return secret.Arn, secret.Name, version, nil
 }

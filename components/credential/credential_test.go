@@ -53,9 +53,20 @@ func TestCredential(t *testing.T) {
 	assert.NotEmpty(t, login["password"])
 	assert.Equal(t, secret.ID, version.In("secretId"))
 	pw := mocktest.One(t, res, typePassword)
-	assert.Equal(t, float64(32), pw.In("length"))
-	assert.Equal(t, "!#%*+-=?^_~", pw.In("overrideSpecial"), "no quotes, backslashes, @ or / in passwords")
+	assertAlphanumeric(t, pw, 32)
 	mocktest.CheckTags(t, res, map[string]string{"App": "lookup", "Env": "test", "Owner": "ld4p"})
+}
+
+// assertAlphanumeric checks that a random password renders letters and digits only, of length n:
+// the random provider draws specials unless told not to, and an override set would add some.
+func assertAlphanumeric(t *testing.T, pw *mock.Resource, n int) {
+	t.Helper()
+	assert.Equal(t, float64(n), pw.In("length"))
+	assert.Equal(t, false, pw.In("special"), "letters and digits only: YAML, shell and URL safe")
+	assert.Nil(t, pw.In("overrideSpecial"))
+	for _, k := range []string{"upper", "lower", "numeric"} {
+		assert.NotEqual(t, false, pw.In(k), "%s characters keep the entropy", k)
+	}
 }
 
 // Unprotected secrets are deleted at once, so a stage destroyed and deployed again can create its
@@ -130,6 +141,55 @@ func TestInvalidArgs(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			mocktest.Refused(t, func(ctx *pulumi.Context) error {
 				_, err := credential.New(ctx, "db", &tc.args)
+				return err
+			}, tc.want...)
+		})
+	}
+}
+
+// A key is a secret whose value is the generated string itself, so that a container reads it by
+// the secret's name; it is letters and digits, as long as asked.
+func TestKey(t *testing.T) {
+	res := mocktest.Run(t, func(ctx *pulumi.Context) error {
+		k, err := credential.NewKey(ctx, "lookup-secret-key-base", &credential.KeyArgs{
+			Group: "secret-key-base", Purpose: "Rails secret_key_base", Length: 128, Naming: conv, Protect: true,
+		})
+		if err != nil {
+			return err
+		}
+		ctx.Export("arn", k.SecretARN)
+		ctx.Export("name", k.SecretName)
+		return nil
+	})
+	secret := mocktest.One(t, res, typeSecret)
+	assert.Equal(t, "lookup-test-secret-key-base", secret.In("name"))
+	assert.Equal(t, "Rails secret_key_base of lookup-test", secret.In("description"))
+	assert.Equal(t, float64(30), secret.In("recoveryWindowInDays"))
+	assert.True(t, secret.Protect)
+	assert.Equal(t, "lookup-test-secret-key-base", res.Outputs["name"])
+	pw := mocktest.One(t, res, typePassword)
+	assertAlphanumeric(t, pw, 128)
+	version := mocktest.One(t, res, typeVersion)
+	assert.True(t, version.Inputs["secretString"].ContainsSecrets())
+	assert.Equal(t, pw.Out("result"), version.In("secretString"), "the value is the key itself, not JSON")
+	mocktest.CheckTags(t, res, map[string]string{"App": "lookup", "Env": "test", "Owner": "ld4p", "Group": "secret-key-base"})
+}
+
+func TestInvalidKeyArgs(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args credential.KeyArgs
+		want []string
+	}{
+		{"missing", credential.KeyArgs{Naming: conv}, []string{"group: must not be empty", "purpose: is required"}},
+		{"short", credential.KeyArgs{Group: "token", Purpose: "a token", Length: 16, Naming: conv}, []string{"length: 16 is out of range"}},
+		{"purpose", credential.KeyArgs{Group: "token", Purpose: "line\nbreak", Naming: conv}, []string{"purpose:", "printable ASCII"}},
+		{"window", credential.KeyArgs{Group: "token", Purpose: "a token", Naming: conv, Protect: true, RecoveryWindowDays: new(int)},
+			[]string{"recoveryWindowDays: 0 deletes a protected secret"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mocktest.Refused(t, func(ctx *pulumi.Context) error {
+				_, err := credential.NewKey(ctx, "key", &tc.args)
 				return err
 			}, tc.want...)
 		})

@@ -26,3 +26,19 @@ func Example() {
 		return nil
 	})
 }
+
+// An app's own secret: Rails' secret_key_base, 128 letters and digits, which the app's container
+// reads by the secret's name (lookup-staging-secret-key-base).
+func ExampleNewKey() {
+	pulumi.Run(func(ctx *pulumi.Context) error {
+		conv := naming.Convention{App: "lookup", Env: "staging", Owner: "ld4p"}
+		key, err := credential.NewKey(ctx, "lookup-secret-key-base", &credential.KeyArgs{
+			Group: "secret-key-base", Purpose: "Rails secret_key_base of qa_server", Length: 128, Naming: conv,
+		})
+		if err != nil {
+			return err
+		}
+		ctx.Export("secretKeyBaseSecret", key.SecretName)
+		return nil
+	})
+}

@@ -125,6 +125,9 @@ type FileSystem struct {
 	AccessPointARNs map[string]pulumi.StringOutput
 	// SyncTaskARN is the DataSync task's ARN; empty without Sync.
 	SyncTaskARN pulumi.StringOutput
+	// MountTargets are the mount targets, one per subnet: clients that mount the file system
+	// (service.Volume.MountTargets) wait for them.
+	MountTargets []pulumi.Resource
 }
 
 // maxGroup keeps every name derived from the group within AWS's limits (IAM roles: 64 characters).
@@ -468,6 +471,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		fs.SyncTaskARN = task.Arn
 	}
 
+	fs.MountTargets = mounts
 	fs.ID = file.ID().ToStringOutput()
 	fs.ARN = file.Arn
 	fs.SecurityGroupID = nfs.ID

@@ -90,6 +90,11 @@ func deploy(t *testing.T, args filesystem.Args) *mock.Result {
 		ctx.Export("accessPointIds", ids)
 		ctx.Export("accessPointArns", arns)
 		ctx.Export("syncTaskArn", fs.SyncTaskARN)
+		urns := pulumi.StringArray{}
+		for _, m := range fs.MountTargets {
+			urns = append(urns, m.URN().ToStringOutput())
+		}
+		ctx.Export("mountTargets", urns)
 		return nil
 	})
 }
@@ -163,6 +168,11 @@ func TestMountTargetPerSubnet(t *testing.T) {
 		}
 	}
 	mocktest.Eq(t, "security group output", res.Outputs["securityGroupId"], sg.ID)
+	var urns []any
+	for _, m := range mounts {
+		urns = append(urns, m.URN)
+	}
+	assert.ElementsMatch(t, urns, res.Outputs["mountTargets"], "clients wait for every mount target")
 	mocktest.Eq(t, "security group name", sg.In("name"), "lookup-test-files")
 	mocktest.Eq(t, "security group vpc", sg.In("vpcId"), "vpc-1")
 }
@@ -318,10 +328,20 @@ func TestSync(t *testing.T) {
 	for _, r := range res.ByType(typeRole) {
 		trust := mocktest.Document(t, r, "assumeRolePolicy")
 		mocktest.Eq(t, r.Name+" trust", trust.Statement[0].Principal.(map[string]any)["Service"], filesystem.DataSync)
+		// DataSync assumes the roles for this account's locations and tasks only.
+		assert.Equal(t, "123456789012", trust.Statement[0].Condition["StringEquals"]["aws:SourceAccount"], r.Name)
 		roles[r.Name] = r
 	}
 	if len(roles) != 2 {
 		t.Fatalf("got %d roles, want the S3 and the EFS role", len(roles))
+	}
+	// Each location is created once its role may do what DataSync tests when creating it.
+	for location, role := range map[string]string{typeS3Location: "lookup-sync-s3", typeEFSLocation: "lookup-sync-efs"} {
+		for _, a := range res.ByType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
+			if a.Name == role {
+				assert.Contains(t, mocktest.One(t, res, location).Dependencies, a.URN, "%s waits for %s's policy", location, role)
+			}
+		}
 	}
 	from := mocktest.One(t, res, typeS3Location)
 	mocktest.Eq(t, "s3 bucket", from.In("s3BucketArn"), bucketARN)

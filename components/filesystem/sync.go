@@ -235,7 +235,7 @@ func (a Args) newSync(ctx *pulumi.Context, name string, parent pulumi.ResourceOr
 	source, err := role.New(ctx, name+"-sync-s3", &role.Args{
 		Name:        a.Naming.Name(group + "-s3"),
 		Description: "DataSync reads s3 prefix " + s.BucketPrefix + " for " + a.Naming.Name(a.Group),
-		Service:     DataSync,
+		Services:    []role.Service{{Principal: DataSync}},
 		Policy: a.SyncBucketARN.ToStringOutput().ApplyT(func(bucketARN string) (string, error) {
 			statements := []policy.Statement{
 				policy.Allow("BucketListing", sourceBucketActions, bucketARN),
@@ -257,7 +257,7 @@ func (a Args) newSync(ctx *pulumi.Context, name string, parent pulumi.ResourceOr
 	mount, err := role.New(ctx, name+"-sync-efs", &role.Args{
 		Name:        a.Naming.Name(group + "-efs"),
 		Description: "DataSync mounts access point " + s.AccessPoint + " of " + a.Naming.Name(a.Group),
-		Service:     DataSync,
+		Services:    []role.Service{{Principal: DataSync}},
 		Policy: pulumi.All(t.file.Arn, t.accessPointARN).ApplyT(func(v []any) (string, error) {
 			return policy.New(ClientAccess("AccessPointReadWrite", v[0].(string), v[1].(string), true)).JSON()
 		}).(pulumi.StringOutput),

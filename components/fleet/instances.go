@@ -8,12 +8,16 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ebs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/strata-iac/strata/components/naming"
 )
 
 // Instance is one named instance of a fleet. Its own launch template holds everything that
-// defines it (image, type, user data, volumes at launch, IMDS, tags), and the instance pins the
+// defines it (image, type, user data, volumes at launch, IMDS), and the instance pins the
 // template's version: changing any of it replaces this instance only, while its data volumes
-// survive and are attached to the replacement.
+// survive and are attached to the replacement. Tags are not part of it: the instance, its root
+// volume and its data volumes carry them on their own resources, which change in place, so a new
+// stage-wide tag (strata:tags, the owner) replaces nothing.
 type Instance struct {
 	// Name identifies the instance (lowercase letters, digits, hyphens; at most 32), e.g.
 	// compute1: its resources are named <fleet>-<name>, its physical name and Name tag are
@@ -76,7 +80,10 @@ func (b *builder) member(m Instance) error {
 		physical:     a.Naming.Name(m.Name),
 		instanceType: m.InstanceType,
 		userData:     m.UserData,
-		tags:         tags,
+		// Only the tags that name the member, which change only with its template's name: any
+		// other tag in the template would make a new version, and the pinned version a new
+		// instance. The network interface keeps them; the instance and volumes get all below.
+		tags: identity(tags),
 	})
 	if err != nil {
 		return err
@@ -91,7 +98,11 @@ func (b *builder) member(m Instance) error {
 		AssociatePublicIpAddress: pulumi.Bool(m.PublicIP),
 		// On the instance, not the template, so that changing the groups updates it in place.
 		VpcSecurityGroupIds: b.securityGroups(pulumi.StringArray{b.fleet.SecurityGroupID}),
-		Tags:                pulumi.ToStringMap(tags),
+		// Tags of the instance and, through volumeTags, of its root volume, set at launch and
+		// changed in place. volumeTags reaches every attached volume: the data volumes carry the
+		// same tags on their own resources, so the two never disagree.
+		Tags:       pulumi.ToStringMap(tags),
+		VolumeTags: pulumi.ToStringMap(tags),
 	}
 	if m.PrivateIP != "" {
 		instArgs.PrivateIp = pulumi.String(m.PrivateIP)
@@ -125,6 +136,18 @@ func (b *builder) member(m Instance) error {
 		}
 	}
 	return nil
+}
+
+// identity keeps the tags that name a resource (Name, App, Env, Group) and drops the owner and the
+// extra tags, which may change at any time.
+func identity(tags map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, k := range []string{naming.TagName, naming.TagApp, naming.TagEnv, naming.TagGroup} {
+		if v, ok := tags[k]; ok {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // volume registers a data volume and its attachment.

@@ -205,6 +205,42 @@ func TestNamedInstanceTags(t *testing.T) {
 	}
 }
 
+// A stage-wide tag (an extra tag, the owner) changes every member's tags in place and nothing that
+// replaces it: the member's template, whose version the instance pins, keeps only the tags that
+// name the member; the instance, its root volume (volumeTags) and its data volumes carry the rest.
+func TestTagChangeReplacesNoMember(t *testing.T) {
+	inputs := func(owner, costCenter string) *mock.Result {
+		args := pool(fleet.Pool("compute", 1, member)...)
+		args.Naming.Owner, args.Naming.Extra = owner, map[string]string{"CostCenter": costCenter}
+		res, _ := deploy(t, args)
+		return res
+	}
+	before, after := inputs("hpc", "rp-1042"), inputs("research", "rp-2001")
+	without := func(r *mock.Resource, keys ...string) map[string]any {
+		m := mock.Plain(r.Inputs, false)
+		for _, k := range keys {
+			delete(m, k)
+		}
+		return m
+	}
+	ltBefore, ltAfter := mocktest.Named(t, before, typeLT, "f-compute1"), mocktest.Named(t, after, typeLT, "f-compute1")
+	assert.Equal(t, without(ltBefore, "tags"), without(ltAfter, "tags"),
+		"the template's version-making inputs must not change, or the pinned instance is replaced")
+	for i := range strs(ltAfter.In("tagSpecifications")) {
+		assert.Equal(t, map[string]any{"Name": "aot-test-compute1", "App": "aot", "Env": "test", "Group": "compute1"},
+			ltAfter.In(fmt.Sprintf("tagSpecifications[%d].tags", i)))
+	}
+
+	inst := mocktest.Named(t, after, typeInstance, "f-compute1")
+	assert.Equal(t, without(mocktest.Named(t, before, typeInstance, "f-compute1"), "tags", "volumeTags"), without(inst, "tags", "volumeTags"),
+		"only the instance's tags change, in place")
+	want := map[string]any{"Name": "aot-test-compute1", "App": "aot", "Env": "test", "Group": "compute1", "Owner": "research", "CostCenter": "rp-2001"}
+	assert.Equal(t, want, mocktest.Tags(inst))
+	assert.Equal(t, want, inst.In("volumeTags"), "the root volume gets every tag, in place")
+	assert.Equal(t, want, mocktest.Tags(mocktest.Named(t, after, "aws:ebs/volume:Volume", "f-compute1-data")),
+		"the data volume's own tags agree with volumeTags")
+}
+
 func TestPlacementForNamedInstances(t *testing.T) {
 	args := pool(fleet.Pool("compute", 2, member)...)
 	args.Placement = &fleet.Placement{Strategy: fleet.PlacementCluster}

@@ -15,6 +15,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/strata-iac/strata/components/app"
+	"github.com/strata-iac/strata/components/database"
 	"github.com/strata-iac/strata/components/field"
 	"github.com/strata-iac/strata/components/naming"
 )
@@ -49,13 +50,11 @@ const (
 // The service name <app>-<env>-<group> must fit Lightsail's 63 characters with app and env at 16.
 const maxGroup = 63 - 2*16 - 2
 
-// Master password: long enough for any use, short enough for MySQL's 41, and drawn from letters,
-// digits and "-_." only. Lightsail refuses "/", `"`, "@" and spaces; the rest of punctuation would
-// need quoting in connection URLs and shells.
-const (
-	passwordLength  = 32
-	passwordSpecial = "-_."
-)
+// passwordLength is the master password's: long enough for any use (32 letters and digits, about
+// 190 bits), short enough for MySQL's 41. Letters and digits only: Lightsail refuses "/", `"`, "@"
+// and spaces, and images pass the password through unquoted shell command lines, where a leading
+// "-" reads as an option (Epimetheus' backend exits) and other punctuation splits or globs.
+const passwordLength = 32
 
 // Args configures a Service.
 type Args struct {
@@ -500,9 +499,8 @@ func (a Args) database(ctx *pulumi.Context, name string, parent pulumi.ResourceO
 	group := a.Group + "-db"
 	identifier := a.Naming.Name(group)
 	password, err := random.NewRandomPassword(ctx, name+"-db-password", &random.RandomPasswordArgs{
-		Length:          pulumi.Int(passwordLength),
-		Special:         pulumi.Bool(true),
-		OverrideSpecial: pulumi.String(passwordSpecial),
+		Length:  pulumi.Int(passwordLength),
+		Special: pulumi.Bool(false),
 	}, parent)
 	if err != nil {
 		return managedDatabase{}, err
@@ -514,6 +512,18 @@ func (a Args) database(ctx *pulumi.Context, name string, parent pulumi.ResourceO
 	}
 	if d.MaintenanceWindow != "" {
 		maintenance = pulumi.String(strings.ToLower(d.MaintenanceWindow))
+	}
+	// Each database, and each replacement, leaves its final snapshot under a name of its own: a
+	// fixed one would make the second deletion (a destroy and redeploy, or a replacement) fail.
+	finalSnapshot, err := database.FinalSnapshotName(ctx, name+"-db", identifier, map[string]string{
+		"relationalDatabaseName": identifier,
+		"blueprintId":            d.Blueprint,
+		"bundleId":               d.Bundle,
+		"masterDatabaseName":     d.Name,
+		"masterUsername":         d.Username,
+	}, parent)
+	if err != nil {
+		return managedDatabase{}, err
 	}
 	instance, err := lightsail.NewDatabase(ctx, name+"-db", &lightsail.DatabaseArgs{
 		RelationalDatabaseName:     pulumi.String(identifier),
@@ -528,9 +538,12 @@ func (a Args) database(ctx *pulumi.Context, name string, parent pulumi.ResourceO
 		PreferredMaintenanceWindow: maintenance,
 		ApplyImmediately:           pulumi.Bool(false),
 		SkipFinalSnapshot:          pulumi.Bool(false),
-		FinalSnapshotName:          pulumi.String(identifier + "-final"),
+		FinalSnapshotName:          finalSnapshot,
 		Tags:                       pulumi.ToStringMap(a.Naming.Tags(group)),
-	}, parent, pulumi.Protect(a.Protect))
+		// The name is fixed, so a replacement (a new blueprint, bundle, database name or master
+		// user) can only be created once the old database is gone; its deletion takes the final
+		// snapshot. With Protect, Pulumi refuses the replacement instead.
+	}, parent, pulumi.Protect(a.Protect), pulumi.DeleteBeforeReplace(true))
 	if err != nil {
 		return managedDatabase{}, err
 	}

@@ -499,9 +499,10 @@ func (a *Args) flowLogs(ctx *pulumi.Context, name string, vpcID pulumi.StringInp
 	r, err := role.New(ctx, name, &role.Args{
 		Name:        a.Naming.Name(group),
 		Description: "Delivers the VPC flow logs of " + a.Naming.Env + " to CloudWatch Logs",
-		Service:     FlowLogsService,
-		Policy:      doc,
-		Tags:        a.Naming.Tags(group),
+		// On behalf of this account's flow logs only (aws:SourceAccount).
+		Services: []role.Service{{Principal: FlowLogsService}},
+		Policy:   doc,
+		Tags:     a.Naming.Tags(group),
 	}, parent)
 	if err != nil {
 		return pulumi.StringOutput{}, err

@@ -562,6 +562,10 @@ func TestFlowLogs(t *testing.T) {
 	trust := mocktest.Document(t, r, "assumeRolePolicy")
 	require.Len(t, trust.Statement, 1)
 	assert.Equal(t, "map[Service:vpc-flow-logs.amazonaws.com]", fmt.Sprint(trust.Statement[0].Principal))
+	assert.Equal(t, "123456789012", trust.Statement[0].Condition["StringEquals"]["aws:SourceAccount"],
+		"VPC Flow Logs assumes the role for this account's flow logs only")
+	assert.Contains(t, fl.Dependencies, get(t, res, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "network-flow-logs").URN,
+		"the flow log is created once its role may write to the group")
 	var want []string
 	for _, a := range []string{"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"} {
 		want = append(want, a+" "+groupARN, a+" "+groupARN+":*")

@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -25,6 +26,15 @@ const CredentialPrefix = "ecr-pullthroughcache/"
 const (
 	minPrefix = 2
 	maxPrefix = 30
+)
+
+// The lifecycle of every cached repository: an image a tag no longer points to (Docker Hub moved
+// the tag, and the cache fetched the new image) expires after UntaggedDays; beyond the KeepImages
+// most recent images, older ones expire. An expired image that a task asks for again is simply
+// fetched again from Docker Hub.
+const (
+	UntaggedDays = 14
+	KeepImages   = 20
 )
 
 var (
@@ -57,6 +67,9 @@ type Cache struct {
 	Prefix string
 	// RegistryID is the account whose private registry holds the cached repositories.
 	RegistryID pulumi.StringOutput
+	// Ready are the rule and its repository creation template, which the first pull needs:
+	// services that pull through the cache wait for them (service.Args.CacheReady).
+	Ready []pulumi.Resource
 }
 
 // CheckPrefix checks a repository prefix against ECR's rules.
@@ -104,11 +117,58 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err != nil {
 		return nil, err
 	}
+	// The settings of the repositories the cache creates on first pull; ECR applies the template
+	// whose prefix is the rule's. No resource tags: they would need a custom role for ECR to
+	// assume, and the repositories are found by their prefix.
+	lifecycle, err := LifecyclePolicy()
+	if err != nil {
+		return nil, err
+	}
+	template, err := ecr.NewRepositoryCreationTemplate(ctx, name, &ecr.RepositoryCreationTemplateArgs{
+		Prefix:             pulumi.String(args.Prefix),
+		AppliedFors:        pulumi.StringArray{pulumi.String("PULL_THROUGH_CACHE")},
+		Description:        pulumi.String("Repositories of the Docker Hub pull-through cache " + args.Prefix),
+		ImageTagMutability: pulumi.String("MUTABLE"),
+		EncryptionConfigurations: ecr.RepositoryCreationTemplateEncryptionConfigurationArray{
+			&ecr.RepositoryCreationTemplateEncryptionConfigurationArgs{EncryptionType: pulumi.String("AES256")},
+		},
+		LifecyclePolicy: pulumi.String(lifecycle),
+	}, pulumi.Parent(c))
+	if err != nil {
+		return nil, err
+	}
 	c.RegistryID = rule.RegistryId
+	c.Ready = []pulumi.Resource{rule, template}
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"prefix": pulumi.String(c.Prefix), "registryId": c.RegistryID}); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// LifecyclePolicy is the lifecycle policy of the cached repositories (see UntaggedDays and
+// KeepImages), as ECR's JSON.
+func LifecyclePolicy() (string, error) {
+	type selection struct {
+		TagStatus   string `json:"tagStatus"`
+		CountType   string `json:"countType"`
+		CountUnit   string `json:"countUnit,omitempty"`
+		CountNumber int    `json:"countNumber"`
+	}
+	type rule struct {
+		RulePriority int               `json:"rulePriority"`
+		Description  string            `json:"description"`
+		Selection    selection         `json:"selection"`
+		Action       map[string]string `json:"action"`
+	}
+	expire := map[string]string{"type": "expire"}
+	b, err := json.Marshal(map[string][]rule{"rules": {
+		{1, fmt.Sprintf("Images no tag points to, after %d days", UntaggedDays),
+			selection{TagStatus: "untagged", CountType: "sinceImagePushed", CountUnit: "days", CountNumber: UntaggedDays}, expire},
+		// A rule for any tag status must have the lowest priority (highest number).
+		{2, fmt.Sprintf("Beyond the %d most recent images", KeepImages),
+			selection{TagStatus: "any", CountType: "imageCountMoreThan", CountNumber: KeepImages}, expire},
+	}})
+	return string(b), err
 }
 
 // DockerHub returns the Docker Hub repository an image reference names (library/<name> for an

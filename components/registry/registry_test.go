@@ -1,10 +1,14 @@
 package registry_test
 
 import (
+	"encoding/json"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/strata-iac/strata/components/naming"
 	"github.com/strata-iac/strata/components/registry"
@@ -24,6 +28,32 @@ func TestCacheRule(t *testing.T) {
 	assert.Equal(t, "lookup-production-hub", rule.In("ecrRepositoryPrefix"))
 	assert.Equal(t, "registry-1.docker.io", rule.In("upstreamRegistryUrl"))
 	assert.Equal(t, credential, rule.In("credentialArn"))
+
+	// The repositories the cache creates get a lifecycle: ECR applies the creation template whose
+	// prefix is the rule's.
+	tpl := mocktest.One(t, res, "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate")
+	assert.Equal(t, "lookup-production-hub", tpl.In("prefix"))
+	assert.Equal(t, []any{"PULL_THROUGH_CACHE"}, tpl.In("appliedFors"))
+	assert.Equal(t, "AES256", tpl.In("encryptionConfigurations[0].encryptionType"))
+	assert.Equal(t, "MUTABLE", tpl.In("imageTagMutability"), "the cache moves a tag when Docker Hub does")
+	var policy struct {
+		Rules []struct {
+			RulePriority int
+			Selection    struct {
+				TagStatus, CountType, CountUnit string
+				CountNumber                     int
+			}
+			Action struct{ Type string }
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(tpl.In("lifecyclePolicy").(string)), &policy))
+	require.Len(t, policy.Rules, 2)
+	untagged, rest := policy.Rules[0], policy.Rules[1]
+	assert.Equal(t, "untagged sinceImagePushed days 14 expire", strings.Join([]string{untagged.Selection.TagStatus,
+		untagged.Selection.CountType, untagged.Selection.CountUnit, strconv.Itoa(untagged.Selection.CountNumber), untagged.Action.Type}, " "))
+	assert.Equal(t, "any imageCountMoreThan 20 expire", strings.Join([]string{rest.Selection.TagStatus,
+		rest.Selection.CountType, strconv.Itoa(rest.Selection.CountNumber), rest.Action.Type}, " "))
+	assert.Greater(t, rest.RulePriority, untagged.RulePriority, "ECR requires the rule for any tag status to come last")
 }
 
 func TestDockerHub(t *testing.T) {

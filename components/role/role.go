@@ -429,6 +429,18 @@ func (a *Args) trustPolicy(ctx *pulumi.Context) (pulumi.StringInput, error) {
 	return pulumi.All(providers...).ApplyT(render).(pulumi.StringOutput), nil
 }
 
+// afterGrants is v, resolved once the grants exist: an output that depends on them.
+func afterGrants(v pulumi.StringOutput, grants []pulumi.Resource) pulumi.StringOutput {
+	if len(grants) == 0 {
+		return v
+	}
+	inputs := []any{v}
+	for _, g := range grants {
+		inputs = append(inputs, g.URN())
+	}
+	return pulumi.All(inputs...).ApplyT(func(all []any) string { return all[0].(string) }).(pulumi.StringOutput)
+}
+
 // New creates a Role.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Role, error) {
 	if err := args.Validate(); err != nil {
@@ -462,6 +474,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 
+	// grants are the resources that give the role its permissions: what uses the role waits for
+	// them (see ARN).
+	var grants []pulumi.Resource
 	r.PolicyARN = pulumi.String("").ToStringOutput()
 	if args.Policy != nil {
 		pol, err := iam.NewPolicy(ctx, name, &iam.PolicyArgs{
@@ -473,42 +488,56 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		if err != nil {
 			return nil, err
 		}
-		if _, err := iam.NewRolePolicyAttachment(ctx, name, &iam.RolePolicyAttachmentArgs{
+		att, err := iam.NewRolePolicyAttachment(ctx, name, &iam.RolePolicyAttachmentArgs{
 			Role:      role.Name,
 			PolicyArn: pol.Arn,
-		}, parent); err != nil {
+		}, parent)
+		if err != nil {
 			return nil, err
 		}
+		grants = append(grants, att)
 		r.PolicyARN = pol.Arn
 	}
 	for _, k := range slices.Sorted(maps.Keys(args.InlinePolicies)) {
-		if _, err := iam.NewRolePolicy(ctx, name+"-"+k, &iam.RolePolicyArgs{
+		inline, err := iam.NewRolePolicy(ctx, name+"-"+k, &iam.RolePolicyArgs{
 			Name:   pulumi.String(k),
 			Role:   role.Name,
 			Policy: args.InlinePolicies[k],
-		}, parent); err != nil {
+		}, parent)
+		if err != nil {
 			return nil, err
 		}
+		grants = append(grants, inline)
 	}
 	for _, k := range slices.Sorted(maps.Keys(args.Attach)) {
-		if _, err := iam.NewRolePolicyAttachment(ctx, name+"-"+k, &iam.RolePolicyAttachmentArgs{
+		att, err := iam.NewRolePolicyAttachment(ctx, name+"-"+k, &iam.RolePolicyAttachmentArgs{
 			Role:      role.Name,
 			PolicyArn: args.Attach[k],
-		}, parent); err != nil {
+		}, parent)
+		if err != nil {
 			return nil, err
 		}
+		grants = append(grants, att)
 	}
 	for _, arn := range args.ManagedPolicyARNs {
 		// Named by policy, not position, so reordering the list replaces nothing.
-		if _, err := iam.NewRolePolicyAttachment(ctx, name+"-"+path.Base(arn), &iam.RolePolicyAttachmentArgs{
+		att, err := iam.NewRolePolicyAttachment(ctx, name+"-"+path.Base(arn), &iam.RolePolicyAttachmentArgs{
 			Role:      role.Name,
 			PolicyArn: pulumi.String(arn),
-		}, parent); err != nil {
+		}, parent)
+		if err != nil {
 			return nil, err
 		}
+		grants = append(grants, att)
 	}
 
-	r.Name, r.ARN = role.Name, role.Arn
+	r.Name = role.Name
+	// The ARN resolves only once the role's permissions are attached, so that whatever is given the
+	// role (a task definition, a DataSync location, a flow log, an instance profile) is created
+	// after them and never starts with a role that may do nothing. The policies of the role
+	// itself cannot name this ARN: it does not exist while their Args are built, so there is no
+	// cycle (a policy that must name its own role builds the ARN from Args.Name).
+	r.ARN = afterGrants(role.Arn, grants)
 	r.InstanceProfileName = pulumi.String("").ToStringOutput()
 	if args.InstanceProfile {
 		profileArgs := &iam.InstanceProfileArgs{
@@ -523,7 +552,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		if err != nil {
 			return nil, err
 		}
-		r.InstanceProfileName = profile.Name
+		r.InstanceProfileName = afterGrants(profile.Name, grants)
 	}
 
 	if err := ctx.RegisterResourceOutputs(r, pulumi.Map{

@@ -4,7 +4,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/strata-iac/strata/components/role"
 	"github.com/strata-iac/strata/internal/mocktest"
@@ -90,4 +93,44 @@ func TestRoleWithoutOwnPolicyAttachesOthers(t *testing.T) {
 	mocktest.Eq(t, "attachment name", a.Name, "task-kotta-web")
 	mocktest.Eq(t, "attached policy", a.In("policyArn"), "arn:aws:iam::123456789012:policy/kotta-test-web")
 	mocktest.Eq(t, "own policy output", res.Outputs["policy"], "")
+}
+
+// Whatever is given the role (here a flow log and an instance's profile) is created only once the
+// role's permissions are attached: ARN and InstanceProfileName resolve after every policy and
+// attachment, so nothing starts with a role IAM has not yet given its permissions.
+func TestUsersOfTheRoleWaitForItsPermissions(t *testing.T) {
+	ssm := "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+	res := mocktest.Run(t, func(ctx *pulumi.Context) error {
+		r, err := role.New(ctx, "app", &role.Args{
+			Name: "app-test-web", Service: role.EC2, Policy: pulumi.String(doc), ManagedPolicyARNs: []string{ssm},
+			InlinePolicies:  map[string]pulumi.StringInput{"extra": pulumi.String(doc)},
+			Attach:          map[string]pulumi.StringInput{"shared": pulumi.String("arn:aws:iam::123456789012:policy/shared")},
+			InstanceProfile: true,
+		})
+		if err != nil {
+			return err
+		}
+		if _, err := iam.NewServiceLinkedRole(ctx, "uses-arn", &iam.ServiceLinkedRoleArgs{
+			AwsServiceName: pulumi.String("autoscaling.amazonaws.com"), Description: r.ARN}); err != nil {
+			return err
+		}
+		_, err = iam.NewServiceLinkedRole(ctx, "uses-profile", &iam.ServiceLinkedRoleArgs{
+			AwsServiceName: pulumi.String("elasticbeanstalk.amazonaws.com"), Description: r.InstanceProfileName})
+		return err
+	})
+	var grants []string
+	for _, typ := range []string{"aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/rolePolicy:RolePolicy"} {
+		for _, g := range res.ByType(typ) {
+			grants = append(grants, g.URN)
+		}
+	}
+	require.Len(t, grants, 4, "own policy, managed, attached and inline")
+	for _, user := range []string{"uses-arn", "uses-profile"} {
+		u := mocktest.Named(t, res, "aws:iam/serviceLinkedRole:ServiceLinkedRole", user)
+		for _, g := range grants {
+			assert.Contains(t, u.Dependencies, g, "%s must wait for %s", user, g)
+		}
+	}
+	assert.Equal(t, "arn:aws:iam::123456789012:role/app-test-web",
+		mocktest.Named(t, res, "aws:iam/serviceLinkedRole:ServiceLinkedRole", "uses-arn").In("description"), "the value stays the role's ARN")
 }

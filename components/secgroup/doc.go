@@ -7,4 +7,9 @@
 // rules EC2 applies to each. Group names and descriptions and rule descriptions are checked against
 // EC2's character set and length before anything is registered. Rules can be added after a group
 // exists (Group.AddIngress, Group.AddEgress, NewRule), so two groups can admit each other.
+//
+// A group's name is fixed and EC2 cannot change its description in place; a replacement would
+// either fail on the name (created first) or strip the group's rules and then fail to delete a
+// group still in use (deleted first). The group therefore ignores description changes: it keeps
+// the description it was created with. To replace a group on purpose, change its name too.
 package secgroup

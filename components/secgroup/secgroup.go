@@ -68,7 +68,9 @@ type Args struct {
 	// allows, not starting with sg-. Changing it replaces the group.
 	Name string
 	// Description says what the group protects (required): at most 255 of the characters a-z A-Z
-	// 0-9, spaces and . _ - : / ( ) # , @ [ ] + = & ; { } ! $ *. Changing it replaces the group.
+	// 0-9, spaces and . _ - : / ( ) # , @ [ ] + = & ; { } ! $ *. EC2 cannot change it, and
+	// replacing a group that keeps its name fails, so a changed description is ignored: a group
+	// keeps the description it was created with (see New).
 	Description string
 	// VPCID is the VPC of the group (required).
 	VPCID pulumi.StringInput
@@ -232,6 +234,13 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := ctx.RegisterComponentResource("strata:secgroup:Group", name, g, opts...); err != nil {
 		return nil, err
 	}
+	// EC2 cannot change a group's description, so a new one would replace the group. Created first,
+	// the replacement fails (InvalidGroup.Duplicate: the old group still holds the name); deleted
+	// first, the old group's rules, which are separate resources depending on its id, would go
+	// before the group, whose deletion then fails while tasks, instances, databases or mount
+	// targets still use it, leaving it without rules. So the description is left as created:
+	// changing it changes nothing; changing the name as well creates a new group, moves its users
+	// and rules over, then deletes the old one.
 	sg, err := ec2.NewSecurityGroup(ctx, name, &ec2.SecurityGroupArgs{
 		Name:        pulumi.String(args.Name),
 		Description: pulumi.String(args.Description),
@@ -239,7 +248,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		Tags:        pulumi.ToStringMap(args.Tags),
 		// Rules are separate resources; inline rules would fight them.
 		RevokeRulesOnDelete: pulumi.Bool(true),
-	}, pulumi.Parent(g))
+	}, pulumi.Parent(g), pulumi.IgnoreChanges([]string{"description"}))
 	if err != nil {
 		return nil, err
 	}

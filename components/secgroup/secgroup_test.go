@@ -53,6 +53,20 @@ func TestRules(t *testing.T) {
 	}
 }
 
+// A changed description would replace the group, and no replacement of a group that keeps its
+// name can work (see New): the group ignores it, and nothing else on the group is ignored.
+func TestDescriptionChangeReplacesNothing(t *testing.T) {
+	res := mocktest.Run(t, func(ctx *pulumi.Context) error {
+		_, err := secgroup.New(ctx, "db", &secgroup.Args{Name: "app-test-db", Description: "database", VPCID: pulumi.String("vpc-1"),
+			Ingress: []secgroup.Rule{{Name: "from-app", Description: "app tasks", FromPort: 5432, SecurityGroupID: pulumi.String("sg-app")}}})
+		return err
+	})
+	sg := mocktest.One(t, res, "aws:ec2/securityGroup:SecurityGroup")
+	assert.Equal(t, []string{"description"}, sg.IgnoreChanges)
+	assert.Equal(t, "database", sg.In("description"), "a new group gets its description")
+	assert.Empty(t, mocktest.One(t, res, typeIngress).IgnoreChanges, "rules change as described")
+}
+
 func TestInvalidArgs(t *testing.T) {
 	vpc := pulumi.String("vpc-1")
 	sg := pulumi.String("sg-1")

@@ -73,8 +73,16 @@ type Args struct {
 	// pull it and, on the first pull, create the repository and import the image. Empty pulls
 	// from Docker Hub directly.
 	Cache string
+	// CacheReady is what Cache needs in place before the first pull (registry.Cache.Ready: its rule
+	// and repository creation template); the task definition and the service wait for it.
+	CacheReady []pulumi.Resource
 	// DependsOn are resources the tasks need before they start, e.g. the env file object.
 	DependsOn []pulumi.Resource
+	// WaitForSteadyState makes the deployment wait until the service is stable: its tasks running
+	// and, with health checks, healthy. Services that others depend on (a database other tasks
+	// connect to when they start) set it, so that their dependents are created after them.
+	// Default false.
+	WaitForSteadyState bool
 }
 
 // Read is an S3 prefix the app reads.
@@ -119,6 +127,10 @@ type Volume struct {
 	FileSystemARN  pulumi.StringInput
 	AccessPointID  pulumi.StringInput
 	AccessPointARN pulumi.StringInput
+	// MountTargets are the file system's mount targets (filesystem.FileSystem.MountTargets): a
+	// service that mounts the volume waits for them, since a task cannot mount without one in its
+	// zone.
+	MountTargets []pulumi.Resource
 }
 
 // Alias publishes Container:Port to the Service Connect namespace as DNSName:Port.
@@ -134,6 +146,11 @@ type Service struct {
 
 	Name              pulumi.StringOutput
 	TaskDefinitionARN pulumi.StringOutput
+	// Deployed is the ECS service resource: what must start after this service is deployed (and,
+	// with WaitForSteadyState, stable) depends on it. Not on the Service component: Pulumi's Go SDK
+	// attaches a component's children asynchronously, so a dependency on the component may miss
+	// some of them.
+	Deployed pulumi.Resource
 	Family            pulumi.StringOutput
 	LogGroupName      pulumi.StringOutput
 	ExecutionRoleARN  pulumi.StringOutput
@@ -166,6 +183,11 @@ const (
 // ScratchInit names the container that makes the scratch volumes writable before the app's
 // containers start; the app's own containers may not use the name.
 const ScratchInit = "scratch-init"
+
+// ScratchInitImage runs ScratchInit: BusyBox (about 2 MB, chmod is all it needs), pinned, from ECR
+// Public's copy of the Docker official image, so that it is pulled neither from Docker Hub (whose
+// anonymous pulls are rate-limited per address) nor as a copy of the app's own, often large, image.
+const ScratchInitImage = "public.ecr.aws/docker/library/busybox:1.37.0"
 
 // Validate reports every problem with the settings, with their defaults; paths are the settings'
 // names in lowerCamelCase. New checks the rest (CheckApp, inputs) as well.
@@ -239,10 +261,12 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 
+	// ECS assumes both roles on behalf of this account only (aws:SourceAccount).
+	trust := []role.Service{{Principal: role.ECSTasks}}
 	exec, err := role.New(ctx, name+"-exec", &role.Args{
 		Name:        physical + "-exec",
 		Description: "ECS task execution role of " + physical + ": pulls images, writes logs, reads its secrets",
-		Service:     role.ECSTasks,
+		Services:    trust,
 		Policy:      a.executionPolicy(env, logs.Arn),
 		Tags:        a.Naming.Tags(a.Group),
 	}, parent)
@@ -252,7 +276,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	task, err := role.New(ctx, name+"-task", &role.Args{
 		Name:        physical + "-task",
 		Description: "ECS task role of " + physical + ": what the app itself may touch",
-		Service:     role.ECSTasks,
+		Services:    trust,
 		Policy:      a.taskPolicy(env),
 		Attach:      a.Attach,
 		Tags:        a.Naming.Tags(a.Group),
@@ -290,7 +314,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		ContainerDefinitions:    definitions,
 		Volumes:                 a.volumes(),
 		Tags:                    tags,
-	}, parent)
+	}, append([]pulumi.ResourceOption{parent}, a.cacheReady()...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -313,6 +337,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		EnableEcsManagedTags:     pulumi.Bool(true),
 		PropagateTags:            pulumi.String("SERVICE"),
 		Tags:                     tags,
+	}
+	if a.WaitForSteadyState {
+		svcArgs.WaitForSteadyState = pulumi.Bool(true)
 	}
 	if a.Singleton {
 		// Stop the old task before starting its successor.
@@ -348,6 +375,10 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	needs := slices.Clone(a.DependsOn)
 	if a.Cluster.Ready != nil {
 		needs = append(needs, a.Cluster.Ready)
+	}
+	needs = append(needs, a.CacheReady...)
+	for _, k := range a.mountedVolumes() {
+		needs = append(needs, a.Volumes[k].MountTargets...)
 	}
 	if len(needs) > 0 {
 		svcOpts = append(svcOpts, pulumi.DependsOn(needs))
@@ -391,7 +422,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		}
 	}
 
-	s.Name, s.TaskDefinitionARN, s.Family = svc.Name, taskDef.Arn, taskDef.Family
+	s.Name, s.TaskDefinitionARN, s.Family, s.Deployed = svc.Name, taskDef.Arn, taskDef.Family, svc
 	s.LogGroupName, s.ExecutionRoleARN, s.TaskRoleARN = logs.Name, exec.ARN, task.ARN
 	if err := ctx.RegisterResourceOutputs(s, pulumi.Map{
 		"name":              s.Name,
@@ -739,22 +770,16 @@ func scratchPath(volume string) string { return "/scratch/" + volume }
 
 // scratchInit is the container that makes the scratch volumes writable by every user (mode 1777,
 // sticky like /tmp): ECS creates them owned by root with mode 0755, which an image that switches
-// to another user (nginx, MariaDB's mysqld) could not write. It runs the image of the first
-// container that mounts one, as root, with chmod as its entry point, then exits; the containers
-// that mount a scratch volume wait for its success. nil without scratch volumes.
+// to another user (nginx, MariaDB's mysqld) could not write. It runs ScratchInitImage, as root,
+// with chmod as its entry point, then exits; the containers that mount a scratch volume wait for
+// its success. nil without scratch volumes.
 func (a Args) scratchInit(logs logConfiguration) *containerDefinition {
 	if len(a.App.Scratch) == 0 {
 		return nil
 	}
-	image := ""
-	for _, c := range a.App.Containers {
-		if image == "" && a.mountsScratch(c) {
-			image = c.Image
-		}
-	}
 	d := &containerDefinition{
 		Name:                   ScratchInit,
-		Image:                  image,
+		Image:                  ScratchInitImage,
 		EntryPoint:             []string{"chmod"},
 		Command:                []string{"1777"},
 		User:                   "0",
@@ -841,6 +866,14 @@ func (a Args) containerDefinitions(e env, logGroup string, databases map[string]
 	}
 	b, err := json.Marshal(defs)
 	return string(b), err
+}
+
+// cacheReady is the option that makes a resource wait for the cache rule, if any.
+func (a Args) cacheReady() []pulumi.ResourceOption {
+	if len(a.CacheReady) == 0 {
+		return nil
+	}
+	return []pulumi.ResourceOption{pulumi.DependsOn(a.CacheReady)}
 }
 
 // cached returns the app with its Docker Hub images pulled through the cache.

@@ -207,6 +207,8 @@ func TestRoleGrantsAreExact(t *testing.T) {
 	for _, r := range res.ByType(typeRole) {
 		trust := mocktest.Document(t, r, "assumeRolePolicy")
 		mocktest.Eq(t, r.Name+" trust", trust.Statement[0].Principal.(map[string]any)["Service"], "ecs-tasks.amazonaws.com")
+		// ECS assumes the roles for this account's tasks only (confused deputy prevention).
+		assert.Equal(t, "123456789012", trust.Statement[0].Condition["StringEquals"]["aws:SourceAccount"], r.Name)
 	}
 }
 
@@ -324,7 +326,8 @@ func TestScratchVolumes(t *testing.T) {
 	}
 	init := raw[0]
 	assert.Equal(t, service.ScratchInit, init["name"], "init name")
-	assert.Equal(t, ecrImage, init["image"], "init image is the first mounting container's")
+	assert.Equal(t, "public.ecr.aws/docker/library/busybox:1.37.0", init["image"],
+		"a small pinned image from ECR Public, not the app's image nor Docker Hub")
 	assert.Equal(t, "0", init["user"], "init runs as root")
 	assert.Equal(t, []any{"chmod"}, init["entryPoint"], "init entry point")
 	assert.Equal(t, []any{"1777", "/scratch/tmp", "/scratch/certs"}, init["command"], "init command")
@@ -427,6 +430,41 @@ func TestReadsAndDependencies(t *testing.T) {
 	if !slices.ContainsFunc(svc.Dependencies, func(d string) bool { return strings.HasSuffix(d, "::org/env/test") }) {
 		t.Errorf("the service must wait for its dependencies: %v", svc.Dependencies)
 	}
+}
+
+// The tasks start only once what they pull through and mount exists: the pull-through cache rule
+// (task definition and service), and the file system's mount targets (service).
+func TestServiceWaitsForCacheAndMountTargets(t *testing.T) {
+	a := args()
+	a.Cache = "lookup-test-hub"
+	res := mocktest.Run(t, func(ctx *pulumi.Context) error {
+		rule, err := pulumi.NewStackReference(ctx, "org/cache/test", nil)
+		if err != nil {
+			return err
+		}
+		mount, err := pulumi.NewStackReference(ctx, "org/mount/test", nil)
+		if err != nil {
+			return err
+		}
+		a.CacheReady = []pulumi.Resource{rule}
+		v := a.Volumes["authorities"]
+		v.MountTargets = []pulumi.Resource{mount}
+		a.Volumes["authorities"] = v
+		_, err = service.New(ctx, "lookup-app", &a)
+		return err
+	})
+	dependsOn := func(r *mock.Resource, stack string) bool {
+		return slices.ContainsFunc(r.Dependencies, func(d string) bool { return strings.HasSuffix(d, "::"+stack) })
+	}
+	svc, td := mocktest.One(t, res, typeService), mocktest.One(t, res, typeTaskDef)
+	assert.True(t, dependsOn(svc, "org/cache/test"), "the service waits for the cache rule")
+	assert.True(t, dependsOn(td, "org/cache/test"), "the task definition waits for the cache rule")
+	assert.True(t, dependsOn(svc, "org/mount/test"), "the service waits for the mount targets")
+	assert.Nil(t, svc.In("waitForSteadyState"), "only services others depend on wait for steady state")
+
+	a = args()
+	a.WaitForSteadyState = true
+	assert.Equal(t, true, mocktest.One(t, deploy(t, a), typeService).In("waitForSteadyState"))
 }
 
 func TestInvalidArgsRegisterNothing(t *testing.T) {

@@ -89,7 +89,7 @@ var lightsail = set{
 	classes: slices.Concat(
 		classify(containerServiceType, Boolean, "service flags", "privateRegistryAccess.ecrImagePullerRole.isActive", "isDisabled"),
 		classify(deploymentType, FreeText, "image names, commands and environment values; the API reference documents no limit", "containers[*].image",
-			"containers[*].command[*]", "containers[*].environment.*", "publicEndpoint.healthCheck.path"),
+			"containers[*].commands[*]", "containers[*].environment.*", "publicEndpoint.healthCheck.path"),
 		classify(deploymentType, Number, "the API reference documents only the default (2)", "publicEndpoint.healthCheck.healthyThreshold",
 			"publicEndpoint.healthCheck.unhealthyThreshold"),
 		classify(lightsailDatabaseType, Secret, "the master password is a secret", "masterPassword"),

@@ -11,6 +11,7 @@ const (
 	encryptionType   = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
 	versioningType   = "aws:s3/bucketVersioningV2:BucketVersioningV2"
 	objectType       = "aws:s3/bucketObjectv2:BucketObjectv2"
+	loggingType      = "aws:s3/bucketLoggingV2:BucketLoggingV2"
 	s3API            = "https://docs.aws.amazon.com/AmazonS3/latest/API/"
 )
 
@@ -58,6 +59,8 @@ var s3 = set{
 		classify(encryptionType, Reference, "the bucket's name and the KMS key", "bucket", "rules[*].applyServerSideEncryptionByDefault.kmsMasterKeyId"),
 		classify(encryptionType, Boolean, "S3 Bucket Keys on or off", "rules[*].bucketKeyEnabled"),
 		classify(versioningType, Reference, "the bucket's name", "bucket"),
+		classify(loggingType, Reference, "the logged bucket's and the log bucket's names", "bucket", "targetBucket"),
+		classify(loggingType, FreeText, "an object key prefix; S3 documents no limit beyond the key's 1,024 bytes (API_LoggingEnabled)", "targetPrefix"),
 		classify(objectType, Reference, "the bucket's name and the KMS key", "bucket", "kmsKeyId"),
 		classify(objectType, FreeText, "the object's data and its MIME type and headers; S3 documents no limit that applies here", "content", "contentBase64",
 			"contentType", "cacheControl", "contentDisposition", "contentEncoding", "contentLanguage", "metadata.*"),

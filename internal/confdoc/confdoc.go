@@ -18,7 +18,6 @@ import (
 	"go/doc"
 	"go/parser"
 	"go/token"
-	"io/fs"
 	"maps"
 	"os"
 	"path"
@@ -77,29 +76,42 @@ func (d *Docs) loadType(t reflect.Type, seen map[string]bool) error {
 
 func (d *Docs) parse(pkgPath string) error {
 	dir := filepath.Join(d.root, strings.TrimPrefix(strings.TrimPrefix(pkgPath, module), "/"))
-	fset := token.NewFileSet()
-	pkgs, err := parser.ParseDir(fset, dir, func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, parser.ParseComments)
+	names, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil {
 		return err
 	}
-	for _, p := range pkgs {
-		for _, t := range doc.New(p, pkgPath, doc.AllDecls).Types {
-			key := pkgPath + "." + t.Name
-			d.types[key] = clean(t.Doc)
-			d.fields[key] = map[string]string{}
-			for _, spec := range t.Decl.Specs {
-				ts, ok := spec.(*ast.TypeSpec)
-				if !ok {
-					continue
-				}
-				st, ok := ts.Type.(*ast.StructType)
-				if !ok {
-					continue
-				}
-				for _, f := range st.Fields.List {
-					for _, n := range f.Names {
-						d.fields[key][n.Name] = clean(f.Doc.Text())
-					}
+	fset := token.NewFileSet()
+	var files []*ast.File
+	for _, n := range names {
+		if strings.HasSuffix(n, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, n, nil, parser.ParseComments)
+		if err != nil {
+			return err
+		}
+		files = append(files, f)
+	}
+	p, err := doc.NewFromFiles(fset, files, pkgPath, doc.AllDecls)
+	if err != nil {
+		return err
+	}
+	for _, t := range p.Types {
+		key := pkgPath + "." + t.Name
+		d.types[key] = clean(t.Doc)
+		d.fields[key] = map[string]string{}
+		for _, spec := range t.Decl.Specs {
+			ts, ok := spec.(*ast.TypeSpec)
+			if !ok {
+				continue
+			}
+			st, ok := ts.Type.(*ast.StructType)
+			if !ok {
+				continue
+			}
+			for _, f := range st.Fields.List {
+				for _, n := range f.Names {
+					d.fields[key][n.Name] = clean(f.Doc.Text())
 				}
 			}
 		}

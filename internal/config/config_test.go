@@ -46,7 +46,7 @@ func TestParseProblems(t *testing.T) {
 		want   []string
 	}{
 		{"unknown key", "staging", map[string]string{"owner": "o", "bsae": "{}"},
-			[]string{`strata:bsae: unknown key (did you mean "strata:base"?): use one of env, owner, protect, tags, aot, argos, base, bootstrap, epimetheus, front, kotta, lookup, network`}},
+			[]string{`strata:bsae: unknown key (did you mean "strata:base"?): use one of env, owner, protect, tags, aot, argos, base, bootstrap, epimetheus, front, kotta, lookup, network, s3AccessLogs`}},
 		{"protect not boolean", "staging", map[string]string{"owner": "o", "protect": "yes"},
 			[]string{`strata:protect: got "yes", want true or false`}},
 		{"owner missing", "staging", map[string]string{},

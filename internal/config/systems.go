@@ -12,7 +12,7 @@ import (
 
 // Systems is the structured part of a stack's config: each system's Config, decoded from its keys.
 type Systems struct {
-	// Environment is strata:network and strata:front.
+	// Environment is strata:network, strata:front and strata:s3AccessLogs.
 	Environment environment.Config
 	// Kotta is Cloud Kotta: strata:base and strata:kotta.
 	Kotta kotta.Config
@@ -32,14 +32,15 @@ type Systems struct {
 // sections maps each structured key to the pointer its object decodes into.
 func (s *Systems) sections() map[string]any {
 	return map[string]any{
-		environment.KeyNetwork: &s.Environment.Network,
-		environment.KeyFront:   &s.Environment.Front,
-		kotta.KeyBase:          &s.Kotta.Base,
-		kotta.KeyPlatform:      &s.Kotta.Platform,
-		lookup.Key:             &s.Lookup,
-		epimetheus.Key:         &s.Epimetheus,
-		aot.Key:                &s.Aot,
-		argos.Key:              &s.Argos,
-		bootstrap.Key:          &s.Bootstrap,
+		environment.KeyNetwork:      &s.Environment.Network,
+		environment.KeyFront:        &s.Environment.Front,
+		environment.KeyS3AccessLogs: &s.Environment.S3AccessLogs,
+		kotta.KeyBase:               &s.Kotta.Base,
+		kotta.KeyPlatform:           &s.Kotta.Platform,
+		lookup.Key:                  &s.Lookup,
+		epimetheus.Key:              &s.Epimetheus,
+		aot.Key:                     &s.Aot,
+		argos.Key:                   &s.Argos,
+		bootstrap.Key:               &s.Bootstrap,
 	}
 }

@@ -99,8 +99,6 @@ func (g *Graph) Render(w io.Writer, f Format, depth int) error {
 // view is what a drawing shows: boxes (subgraphs) holding nodes, and edges between nodes.
 type view struct {
 	stack string
-	// boxes are the subgraphs by id, each with a label, its nodes and nested boxes.
-	boxes map[string]*box
 	top   *box
 	edges [][2]string
 	ids   map[string]string // URN or box key → drawing id

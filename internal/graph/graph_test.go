@@ -37,7 +37,7 @@ func run(t *testing.T, stack string) *mock.Result {
 func kindOf(urn string) string {
 	t := urn[strings.Index(urn, "::")+2:]
 	t = t[strings.Index(t, "::")+2:]
-	t = t[:strings.Index(t, "::")]
+	t, _, _ = strings.Cut(t, "::")
 	return t[strings.LastIndex(t, "$")+1:]
 }
 

@@ -143,6 +143,7 @@ var untaggable = map[string]bool{
 	"aws:efs/mountTarget:MountTarget":                                                            true,
 	"aws:iam/rolePolicy:RolePolicy":                                                              true,
 	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":                                          true,
+	"aws:kms/alias:Alias":                                                                        true,
 	"aws:lb/listenerCertificate:ListenerCertificate":                                             true,
 	"aws:lb/targetGroupAttachment:TargetGroupAttachment":                                         true,
 	"aws:lightsail/containerServiceDeploymentVersion:ContainerServiceDeploymentVersion":          true,

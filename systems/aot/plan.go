@@ -159,6 +159,9 @@ type Member struct {
 	User, Owner string
 }
 
+// DataBuckets names the bucket whose server access logs the stage's log bucket receives.
+func (p Plan) DataBuckets() []string { return []string{p.Bucket.Name} }
+
 // OptIns are the security exceptions the config asked for: a public IP per member that has one.
 func (p Plan) OptIns() []systems.OptIn { return slices.Clone(p.optIns) }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/strata-iac/strata/components/fleet"
 	"github.com/strata-iac/strata/components/network"
 	"github.com/strata-iac/strata/components/secgroup"
+	"github.com/strata-iac/strata/systems/environment"
 )
 
 // sshPort is SSH's, open between members only.
@@ -29,6 +30,8 @@ const keyAlgorithm = "ED25519"
 type Deps struct {
 	// Network is the stage's network (required).
 	Network *network.Network
+	// Logs is the stage's log bucket, which receives the bucket's server access logs; nil: none.
+	Logs *environment.Logs
 }
 
 // Aot is an aot cluster deployed.
@@ -66,7 +69,8 @@ func New(ctx *pulumi.Context, name string, p Plan, deps Deps, opts ...pulumi.Res
 	tags := func(group string) pulumi.StringMap { return pulumi.ToStringMap(p.Naming.Tags(group)) }
 
 	bucketArgs := p.Bucket
-	store, err := bucket.New(ctx, name+"-bootstrap", &bucketArgs, child)
+	bucketArgs.Logging = deps.Logs.Logging()
+	store, err := bucket.New(ctx, name+"-bootstrap", &bucketArgs, child, deps.Logs.After())
 	if err != nil {
 		return nil, err
 	}

@@ -94,7 +94,8 @@ func Pack(dir string) ([]byte, error) {
 			if err != nil {
 				return err
 			}
-			defer f.Close()
+			// A read-only file: closing it cannot lose data.
+			defer func() { _ = f.Close() }()
 			if _, err := io.Copy(tw, f); err != nil {
 				return err
 			}

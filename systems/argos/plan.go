@@ -165,6 +165,9 @@ func (p Plan) SharedSites() []loadbalancer.Site {
 	return out
 }
 
+// DataBuckets names the bucket whose server access logs the stage's log bucket receives.
+func (p Plan) DataBuckets() []string { return []string{p.Bucket.Name} }
+
 // OptIns are the deliberate security exceptions the config asks for: a public or plaintext
 // database.
 func (p Plan) OptIns() []systems.OptIn {

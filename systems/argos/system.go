@@ -17,6 +17,7 @@ import (
 	"github.com/strata-iac/strata/components/network"
 	"github.com/strata-iac/strata/components/policy"
 	"github.com/strata-iac/strata/components/secgroup"
+	"github.com/strata-iac/strata/systems/environment"
 )
 
 // Deps is what Argos takes from the rest of the stage.
@@ -25,6 +26,8 @@ type Deps struct {
 	Network *network.Network
 	// Front is the stage's shared load balancer, which holds Argos' sites; nil when Argos has none.
 	Front *loadbalancer.LoadBalancer
+	// Logs is the stage's log bucket, which receives the bucket's server access logs; nil: none.
+	Logs *environment.Logs
 }
 
 // Argos is Argos deployed.
@@ -78,7 +81,9 @@ func New(ctx *pulumi.Context, name string, p Plan, deps Deps, opts ...pulumi.Res
 		a.Outputs["imageParameter"] = pulumi.String(p.Image.Parameter)
 	}
 
-	b, err := bucket.New(ctx, name+"-bucket", &p.Bucket, parent)
+	bucketArgs := p.Bucket
+	bucketArgs.Logging = deps.Logs.Logging()
+	b, err := bucket.New(ctx, name+"-bucket", &bucketArgs, parent, deps.Logs.After())
 	if err != nil {
 		return nil, err
 	}

@@ -1,13 +1,16 @@
 // Package environment plans and creates what a stage's systems share: the network
-// (strata:network) and the HTTPS front (strata:front), one internet-facing load balancer on which
-// every web system that does not ask for its own has a site.
+// (strata:network), the HTTPS front (strata:front), one internet-facing load balancer on which
+// every web system that does not ask for its own has a site, and the log bucket
+// (strata:s3AccessLogs) that receives the S3 server access logs of every data bucket.
 package environment
 
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/strata-iac/strata/components/bucket"
 	"github.com/strata-iac/strata/components/field"
 	"github.com/strata-iac/strata/components/loadbalancer"
+	"github.com/strata-iac/strata/components/naming"
 	"github.com/strata-iac/strata/components/network"
 	"github.com/strata-iac/strata/systems"
 	"github.com/strata-iac/strata/systems/schema"
@@ -18,8 +21,9 @@ const App = "strata"
 
 // Keys of the environment's config.
 const (
-	KeyNetwork = "network"
-	KeyFront   = "front"
+	KeyNetwork      = "network"
+	KeyFront        = "front"
+	KeyS3AccessLogs = "s3AccessLogs"
 )
 
 // Config is the environment's part of the stage file.
@@ -28,6 +32,8 @@ type Config struct {
 	Network *schema.Network
 	// Front is strata:front; nil gives the shared load balancer its defaults.
 	Front *schema.Front
+	// S3AccessLogs is strata:s3AccessLogs; nil gives the log bucket its defaults.
+	S3AccessLogs *S3AccessLogs
 }
 
 // Plan is the environment prepared from config.
@@ -36,13 +42,19 @@ type Plan struct {
 	Network *network.Args
 	// Front is the shared load balancer's own settings; its sites come from the systems.
 	Front loadbalancer.Args
+	// Naming names and tags the shared resources: strata-<env>-<group>.
+	Naming naming.Convention
+	// Logs is the log bucket of the data buckets' server access logs; nil when strata:s3AccessLogs
+	// turns them off. Its sources and, unless config names it, its name come from WithLogSources.
+	Logs *bucket.Args
 }
 
-// Plan applies the defaults and reports every problem under strata:network and strata:front. A new
-// VPC's zones are checked against region, the stack's region ("" leaves that check to New).
+// Plan applies the defaults and reports every problem under strata:network, strata:front and
+// strata:s3AccessLogs. A new VPC's zones are checked against region, the stack's region ("" leaves
+// that check to New).
 func (c Config) Plan(st systems.Stage, region string) (Plan, error) {
 	var errs field.Errors
-	p := Plan{}
+	p := Plan{Naming: st.Naming(App)}
 	if c.Network != nil {
 		n := c.Network.Args()
 		n.Naming = st.Naming(App)
@@ -66,6 +78,11 @@ func (c Config) Plan(st systems.Stage, region string) (Plan, error) {
 			}
 		}
 	}
+	var logs S3AccessLogs
+	if c.S3AccessLogs != nil {
+		logs = *c.S3AccessLogs
+	}
+	p.Logs = logs.plan(st, &errs)
 	return p, errs.Err()
 }
 
@@ -75,6 +92,8 @@ type Environment struct {
 	Network *network.Network
 	// Front is the shared load balancer; nil when no system has a site on it.
 	Front *loadbalancer.LoadBalancer
+	// Logs is the log bucket of the data buckets' server access logs; nil without one.
+	Logs *Logs
 }
 
 // NewNetwork creates the network, if planned; it has no parent, as the network is the stage's.

@@ -122,6 +122,15 @@ func (p Plan) OptIns() []systems.OptIn {
 	return out
 }
 
+// backendCommand starts the backend as its image does, with the arguments quoted and the password
+// given as --pw=<value>. The image's own command (backend_server/Dockerfile) is the shell form
+// "python server.py --database $DATABASE --host $HOST --user $USER --pw $PASSWORD --port $PORT":
+// unquoted, a password is split at spaces and expanded as a glob, and one that starts with "-" is
+// taken by argparse (server.py) for an option, so the server exits. With --pw= the value is never
+// read as an option, whatever RDS's rotation picks; the image has no entry point, so this command
+// runs as it is, in the image's working directory and as its user.
+var backendCommand = []string{"sh", "-c", `exec python server.py --database "$DATABASE" --host "$HOST" --user "$USER" --pw="$PASSWORD" --port "$PORT"`}
+
 // appSpec is Epimetheus for either platform: the nginx frontend on 8080 talks to the backend over
 // localhost:5000; the backend learns where PostgreSQL is from its environment, the database name
 // and user straight from the database that was created, and its password as a secret. Its
@@ -143,6 +152,7 @@ func appSpec(platform string) app.Spec {
 	back := app.Container{
 		Name:        backend,
 		Ports:       []int{backendPort},
+		Command:     backendCommand,
 		Environment: map[string]string{"PORT": "5000"},
 		DatabaseEnv: map[string]app.DatabaseValue{
 			"HOST":     {Database: db, Attribute: app.AttrAddress},

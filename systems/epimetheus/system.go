@@ -55,6 +55,8 @@ func New(ctx *pulumi.Context, name string, p Plan, deps Deps, opts ...pulumi.Res
 		e.Outputs["databaseEndpoint"] = ls.DatabaseEndpoint
 		e.Outputs["databaseName"] = ls.DatabaseName
 		e.Outputs["databaseUsername"] = ls.DatabaseUsername
+		// The principal that pulls ECR images; their repositories' policies must let it (README).
+		e.Outputs["imagePullerPrincipalArn"] = ls.PrincipalARN
 		e.DatabasePassword = ls.DatabasePassword
 		if p.Forwarder != nil {
 			// Lightsail peers its VPC with the account's default VPC only: the host runs there.
@@ -109,7 +111,7 @@ func New(ctx *pulumi.Context, name string, p Plan, deps Deps, opts ...pulumi.Res
 			if err != nil {
 				return nil, err
 			}
-			svcArgs.Cache = hub.Prefix
+			svcArgs.Cache, svcArgs.CacheReady = hub.Prefix, hub.Ready
 		}
 		svc, err := service.New(ctx, name, &svcArgs, child...)
 		if err != nil {

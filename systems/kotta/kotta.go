@@ -8,6 +8,7 @@ import (
 	"github.com/strata-iac/strata/components/loadbalancer"
 	"github.com/strata-iac/strata/components/network"
 	"github.com/strata-iac/strata/systems"
+	"github.com/strata-iac/strata/systems/environment"
 )
 
 // App names and tags Cloud Kotta's resources: kotta-<env>-<group>.
@@ -60,8 +61,9 @@ type Base struct {
 	ServicePrincipal string `json:"servicePrincipal"`
 	// ImportJobsBucket adopts the existing bucket of this name (Pulumi's import option) instead of
 	// creating one: the next pulumi up brings it under management with strata's settings
-	// (versioning, encryption, public access block, TLS-only policy, lifecycle); its objects stay.
-	// jobsBucket defaults to it and, if set, must equal it. Default none.
+	// (versioning, encryption, public access block, TLS-only policy, lifecycle, server access logs
+	// to the stage's log bucket in place of any it had); its objects stay. jobsBucket defaults to
+	// it and, if set, must equal it. Default none.
 	ImportJobsBucket string `json:"importJobsBucket"`
 	// ImportJobsTable adopts the existing Jobs table of this name (hash key job_id) instead of
 	// creating one; its items stay. jobsTable defaults to it and, if set, must equal it. Default
@@ -125,6 +127,19 @@ type Deps struct {
 	// Front is the stage's shared load balancer, which holds the web server's site unless the
 	// platform has a load balancer of its own.
 	Front *loadbalancer.LoadBalancer
+	// Logs is the stage's log bucket, which receives the jobs bucket's server access logs; nil:
+	// none.
+	Logs *environment.Logs
+}
+
+// DataBuckets names the bucket whose server access logs the stage's log bucket receives: the
+// jobs bucket when this stack has the base layer (one read through a stack reference is another
+// stack's).
+func (p Plan) DataBuckets() []string {
+	if p.Base == nil {
+		return nil
+	}
+	return []string{p.Base.JobsBucket}
 }
 
 // Kotta is Cloud Kotta deployed.
@@ -144,7 +159,9 @@ func New(ctx *pulumi.Context, name string, p Plan, deps Deps, opts ...pulumi.Res
 		return nil, err
 	}
 	if p.Base != nil {
-		b, err := base.New(ctx, name, p.Base, pulumi.Parent(k), systems.WasTopLevel())
+		args := *p.Base
+		args.Logging = deps.Logs.Logging()
+		b, err := base.New(ctx, name, &args, pulumi.Parent(k), systems.WasTopLevel(), deps.Logs.After())
 		if err != nil {
 			return nil, err
 		}

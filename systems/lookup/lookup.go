@@ -20,6 +20,7 @@ import (
 	"github.com/strata-iac/strata/components/database"
 	"github.com/strata-iac/strata/components/field"
 	"github.com/strata-iac/strata/components/filesystem"
+	"github.com/strata-iac/strata/components/loadbalancer"
 	"github.com/strata-iac/strata/components/naming"
 	"github.com/strata-iac/strata/components/registry"
 	"github.com/strata-iac/strata/components/service"
@@ -57,21 +58,26 @@ const (
 	// MariaDB pinned to the 10.6 series the original needed (latest broke it); from ECR Public's
 	// mirror of the official image, which has no Docker Hub pull limits.
 	mariadbImage = "public.ecr.aws/docker/library/mariadb:10.6.20"
-	// awsCLIImage runs the init containers: the AWS CLI (authority files from S3) and curl (the RDS
-	// certificate bundle). Amazon's own image, from ECR Public.
+	// awsCLIImage runs the init containers that need the AWS CLI (authority files from S3) or curl
+	// (the RDS certificate bundle). Amazon's own image, from ECR Public.
 	awsCLIImage = "public.ecr.aws/aws-cli/aws-cli:2.17.0"
 	// Where MariaDB runs.
 	dbRDS       = "rds"
 	dbContainer = "container"
-	// db is the name under which the app's secrets and databaseEnv refer to its database; root is
-	// MariaDB's root login, a secret of its own.
-	db   = "db"
-	root = "root"
+	// db is the name under which the app's secrets and databaseEnv refer to its database and its
+	// own login; root is MariaDB's root login, a secret of its own; master is RDS's master login,
+	// which only the db-login init container uses.
+	db     = "db"
+	root   = "root"
+	master = "master"
+	// appUser is the app's own login on RDS, apart from the master user.
+	appUser = "lookup"
 	// priority is the lookup's listener rule priority on the shared load balancer.
 	priority = 100
 	// Init containers of the app task, and the scratch volumes of both tasks.
 	authoritiesCopy = "authorities-copy"
 	certsFetch      = "rds-certificates"
+	dbLogin         = "db-login"
 	certsVolume     = "rds-certificates"
 	certsDir        = "/rds-certificates"
 	// caBundle is where the app finds the RDS certificate bundle.
@@ -80,6 +86,8 @@ const (
 	DefaultAuthoritiesPrefix = "authorities/"
 	// DefaultRailsEnv is the Rails environment of the app.
 	DefaultRailsEnv = "production"
+	// secretKeyBaseLength matches the 128 characters of `rails secret`, in letters and digits.
+	secretKeyBaseLength = 128
 )
 
 // RailsEnvs are the Rails environments the image configures with a MySQL database
@@ -115,7 +123,7 @@ type Config struct {
 	RDS *schema.Database `json:"rds"`
 	// MariaDB adjusts the qa-mariadb container (pinned mariadb:10.6.20 from ECR Public by default); only with database container.
 	MariaDB *schema.App `json:"mariadb"`
-	// App adjusts the app's containers: qa-server-app (port 3000, authorities mounted read-only; its image is required), authorities-copy and, with rds, rds-certificates (the init containers, AWS CLI image). Default size 512 CPU / 1024 MiB.
+	// App adjusts the app's containers: qa-server-app (port 3000, authorities mounted read-only; its image is required, e.g. LD4P's public.ecr.aws/u8a1v5x2/ld4p/qa_authority_lookup:v2.0.0), authorities-copy and, with rds, rds-certificates (init containers, AWS CLI image) and db-login (init container creating the app's own login, MariaDB image). Default size 512 CPU / 1024 MiB.
 	App schema.App `json:"app"`
 	// FileSystem tunes the EFS file system. Access points default to authorities (/authorities, uid/gid 1000) and, with database container, database (/database, uid/gid 999, MariaDB's user). sync refreshes the authorities from envBucket on a schedule (DataSync) for tasks already running; its bucketPrefix defaults to authorities.bucketPrefix and must equal it.
 	FileSystem schema.FileSystem `json:"fileSystem"`
@@ -154,8 +162,12 @@ type Plan struct {
 	DBName string
 	// App and MariaDB are the two apps, with their defaults.
 	App, MariaDB app.Spec
-	// Login and RootLogin are MariaDB's generated logins (container mode).
+	// Login is the app's generated login: MariaDB's app user in container mode, the app's own user
+	// on RDS (created by the db-login init container). RootLogin is MariaDB's root (container
+	// mode).
 	Login, RootLogin credential.Args
+	// SecretKeyBase and ReloadToken are the app's own generated secrets.
+	SecretKeyBase, ReloadToken credential.KeyArgs
 	// RDS is the RDS instance; nil in container mode.
 	RDS        *database.Args
 	FileSystem filesystem.Args
@@ -175,17 +187,33 @@ func (p Plan) OptIns() []systems.OptIn {
 	return schema.DatabaseOptIns(p.rdsKey, *p.RDS, App)
 }
 
-// appSpec is the lookup app. Two init containers run first: authorities-copy copies the authority
+// appInputs are what the app's definition takes from the stage.
+type appInputs struct {
+	envFileURL, bucket, prefix string
+	removeDeleted              bool
+	// rds puts the database on RDS, where the app logs in with a login of its own.
+	rds      bool
+	railsEnv string
+	// keepAliveSeconds is how long Puma keeps an idle connection open.
+	keepAliveSeconds int
+	// secretKeyBase and reloadToken name the secrets that hold the app's own secrets.
+	secretKeyBase, reloadToken string
+}
+
+// appSpec is the lookup app. Init containers run first: authorities-copy copies the authority
 // files from the bucket onto the authorities access point (so a new task never starts with an
-// empty or stale directory, whatever the sync's schedule), and with RDS rds-certificates fetches
-// the RDS certificate bundle the app verifies the database with. qa-server-app then reaches MariaDB
-// through the variables its config/database.yml reads (MYSQL_HOST, MYSQL_PORT, MYSQL_USER,
-// MYSQL_PASSWORD and MYSQL_DATABASE_NAME_PREFIX with RAILS_ENV); with RDS, DATABASE_URL adds only
-// the TLS settings, which Rails merges into database.yml's. Its root file system is read-only: Rails
-// writes tmp/, log/ and qa_server's charts under public/qa_server/charts to scratch volumes.
-func appSpec(envFileURL, bucketName, prefix string, removeDeleted, rds bool, railsEnv string) app.Spec {
-	sync := []string{"s3", "sync", "s3://" + bucketName + "/" + prefix, "/authorities", "--only-show-errors", "--no-progress"}
-	if removeDeleted {
+// empty or stale directory, whatever the sync's schedule); with RDS, rds-certificates fetches the
+// RDS certificate bundle the app verifies the database with, and db-login makes sure the app's own
+// login exists (see loginScript). qa-server-app then reaches MariaDB through the variables its
+// config/database.yml reads (MYSQL_HOST, MYSQL_PORT, MYSQL_USER, MYSQL_PASSWORD and
+// MYSQL_DATABASE_NAME_PREFIX with RAILS_ENV); with RDS, DATABASE_URL adds only the TLS settings,
+// which Rails merges into database.yml's. Its password, SECRET_KEY_BASE and RELOAD_TOKEN come from
+// Secrets Manager. Its root file system is read-only: Rails writes tmp/, log/ and qa_server's
+// charts under public/qa_server/charts to scratch volumes. Rails serves public/ itself (the
+// compiled assets): nothing in front of Puma does.
+func appSpec(in appInputs) app.Spec {
+	sync := []string{"s3", "sync", "s3://" + in.bucket + "/" + in.prefix, "/authorities", "--only-show-errors", "--no-progress"}
+	if in.removeDeleted {
 		sync = append(sync, "--delete")
 	}
 	copier := app.Container{
@@ -198,20 +226,29 @@ func appSpec(envFileURL, bucketName, prefix string, removeDeleted, rds bool, rai
 	web := app.Container{
 		Name:     appContainer,
 		Ports:    []int{appPort},
-		EnvFiles: []string{envFileURL},
+		Command:  pumaCommand(in.keepAliveSeconds),
+		EnvFiles: []string{in.envFileURL},
 		// Set here, they take precedence over the env file's, so the database the app derives
 		// always is the one that was created.
 		Environment: map[string]string{
-			"RAILS_ENV":                  railsEnv,
+			"RAILS_ENV":                  in.railsEnv,
 			"MYSQL_DATABASE_NAME_PREFIX": dbPrefix,
 			"RAILS_LOG_TO_STDOUT":        "true",
+			// config/environments/<env>.rb: public_file_server.enabled = RAILS_SERVE_STATIC_FILES
+			// present; without it the compiled assets under public/ answer 404.
+			"RAILS_SERVE_STATIC_FILES": "true",
 		},
 		DatabaseEnv: map[string]app.DatabaseValue{
 			"MYSQL_HOST": {Database: db, Attribute: app.AttrAddress},
 			"MYSQL_PORT": {Database: db, Attribute: app.AttrPort},
 			"MYSQL_USER": {Database: db, Attribute: app.AttrUsername},
 		},
-		Secrets: map[string]app.Secret{"MYSQL_PASSWORD": {Database: db, Key: app.KeyPassword}},
+		Secrets: map[string]app.Secret{
+			"MYSQL_PASSWORD": {Database: db, Key: app.KeyPassword},
+			// Secrets of their own, read by name (ECS resolves a name in the task's region).
+			"SECRET_KEY_BASE": {SecretsManager: in.secretKeyBase},
+			"RELOAD_TOKEN":    {SecretsManager: in.reloadToken},
+		},
 		Mounts: []app.Mount{
 			{Volume: "authorities", Path: authoritiesMount, ReadOnly: true},
 			{Volume: "rails-tmp", Path: appRoot + "/tmp"},
@@ -225,17 +262,75 @@ func appSpec(envFileURL, bucketName, prefix string, removeDeleted, rds bool, rai
 		Scratch:  []string{"rails-tmp", "rails-log", "rails-charts"},
 		Endpoint: &app.Endpoint{Container: appContainer, Port: appPort, HealthCheckPath: "/"},
 	}
-	if rds {
+	if in.rds {
 		// verify_identity checks the certificate against the bundle and the host name against it;
 		// a URL without host or database leaves those to database.yml.
 		web.Environment["DATABASE_URL"] = "mysql2:///?ssl_mode=verify_identity&sslca=" + caBundle
 		web.Mounts = append(web.Mounts, app.Mount{Volume: certsVolume, Path: certsDir, ReadOnly: true})
-		web.DependsOn = append(web.DependsOn, app.Dependency{Container: certsFetch, Condition: "SUCCESS"})
+		web.DependsOn = append(web.DependsOn,
+			app.Dependency{Container: certsFetch, Condition: "SUCCESS"},
+			app.Dependency{Container: dbLogin, Condition: "SUCCESS"})
 		spec.Scratch = append(spec.Scratch, certsVolume)
-		spec.Containers = append(spec.Containers, certificates())
+		spec.Containers = append(spec.Containers, certificates(), login())
 	}
 	spec.Containers = append(spec.Containers, copier, web)
 	return spec
+}
+
+// pumaCommand starts Puma as the image does (its entry point runs the migrations first, then this
+// command), with one setting more: Puma keeps idle connections open for keepAlive seconds. Its
+// default, 20 seconds, is shorter than the load balancer's idle timeout, which reuses connections
+// for up to that long: Puma would close connections the load balancer is about to send on, and
+// those requests fail with 502. Puma takes the setting only from a config file (no flag, no
+// variable), so the command writes one to the tmp scratch volume and loads it after the image's
+// config/puma.rb; the root file system stays read-only.
+func pumaCommand(keepAlive int) []string {
+	return []string{"sh", "-c", fmt.Sprintf("echo 'persistent_timeout %d' > tmp/puma-keepalive.rb && "+
+		"exec bundle exec puma -C config/puma.rb -C tmp/puma-keepalive.rb -v -b tcp://0.0.0.0:%d", keepAlive, appPort)}
+}
+
+// keepAliveMargin is how much longer than the load balancer's idle timeout Puma keeps a connection.
+const keepAliveMargin = 15
+
+// loginScript makes sure the app's own login exists on RDS with the password of its secret, and
+// may use the app's database, then exits. It logs in as RDS's master user, verifying the server's
+// certificate and name against the RDS bundle; the master password reaches the client only through
+// MYSQL_PWD, never the command line, so its characters (RDS chooses them) need no quoting. The
+// app's user, database and password are strata's: letters, digits and underscores. Each statement
+// is idempotent, so every task start runs it, and tasks that start together do not conflict; it
+// retries while RDS is not yet reachable.
+const loginScript = `for try in 1 2 3 4 5 6; do ` +
+	`mariadb --host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER" --ssl-ca=` + caBundle + ` --ssl-verify-server-cert ` +
+	`--connect-timeout=10 --batch --execute="` +
+	`CREATE USER IF NOT EXISTS '$APP_USER'@'%' IDENTIFIED BY '$APP_PASSWORD'; ` +
+	`ALTER USER '$APP_USER'@'%' IDENTIFIED BY '$APP_PASSWORD'; ` +
+	`GRANT ALL PRIVILEGES ON $APP_DATABASE.* TO '$APP_USER'@'%';" && exit 0; ` +
+	`sleep 10; done; exit 1`
+
+// login is the init container that creates or updates the app's login on RDS (loginScript), with
+// the MariaDB client of the pinned MariaDB image. The master login is this container's only: the
+// app never sees it, so RDS rotating the master password does not touch the app.
+func login() app.Container {
+	return app.Container{
+		Name:       dbLogin,
+		Image:      mariadbImage,
+		EntryPoint: []string{"sh", "-c"},
+		Command:    []string{loginScript},
+		Essential:  ptr(false),
+		DatabaseEnv: map[string]app.DatabaseValue{
+			"DB_HOST":      {Database: master, Attribute: app.AttrAddress},
+			"DB_PORT":      {Database: master, Attribute: app.AttrPort},
+			"DB_USER":      {Database: master, Attribute: app.AttrUsername},
+			"APP_USER":     {Database: db, Attribute: app.AttrUsername},
+			"APP_DATABASE": {Database: db, Attribute: app.AttrName},
+		},
+		Secrets: map[string]app.Secret{
+			"MYSQL_PWD":    {Database: master, Key: app.KeyPassword},
+			"APP_PASSWORD": {Database: db, Key: app.KeyPassword},
+		},
+		Mounts:    []app.Mount{{Volume: certsVolume, Path: certsDir, ReadOnly: true}},
+		DependsOn: []app.Dependency{{Container: certsFetch, Condition: "SUCCESS"}},
+	}
 }
 
 // certificates fetches the RDS certificate bundle into the certificates volume.
@@ -363,7 +458,20 @@ func (c Config) Plan(st systems.Stage) (Plan, error) {
 		removeDeleted = s.RemoveDeleted
 	}
 
-	spec, err := c.App.Apply(appSpec(envFileURL, c.EnvBucket, p.AuthoritiesPrefix, removeDeleted, !p.Container, railsEnv))
+	// Puma keeps idle connections open longer than the load balancer does (see pumaCommand): the
+	// shared one's timeout is its default; a dedicated one's is in this config.
+	idle := loadbalancer.DefaultIdleTimeoutSeconds
+	if lb := c.LoadBalancer; lb.Dedicated && lb.IdleTimeoutSeconds != 0 {
+		idle = lb.IdleTimeoutSeconds
+	}
+	p.SecretKeyBase = credential.KeyArgs{Group: "secret-key-base", Purpose: "Rails secret_key_base of qa_server",
+		Length: secretKeyBaseLength, Naming: p.Naming, Protect: p.Protect}
+	p.ReloadToken = credential.KeyArgs{Group: "reload-token", Purpose: "qa_server RELOAD_TOKEN", Naming: p.Naming, Protect: p.Protect}
+	spec, err := c.App.Apply(appSpec(appInputs{
+		envFileURL: envFileURL, bucket: c.EnvBucket, prefix: p.AuthoritiesPrefix, removeDeleted: removeDeleted,
+		rds: !p.Container, railsEnv: railsEnv, keepAliveSeconds: idle + keepAliveMargin,
+		secretKeyBase: p.Naming.Name(p.SecretKeyBase.Group), reloadToken: p.Naming.Name(p.ReloadToken.Group),
+	}))
 	errs.Merge("app", err)
 	p.App = spec.WithDefaults()
 	p.Web, err = c.webConfig().Plan(st, p.Naming, *p.App.Endpoint, priority)
@@ -371,7 +479,11 @@ func (c Config) Plan(st systems.Stage) (Plan, error) {
 	// MariaDB in a container is found by name through Service Connect.
 	p.Web.Cluster.ServiceConnect = p.Container
 	capacity := p.Web.Cluster.Capacity
-	errs.Merge("app", service.CheckApp(p.App, capacity, app.Offer{Volumes: []string{"authorities"}, Databases: []string{db}}))
+	databases := []string{db}
+	if !p.Container {
+		databases = append(databases, master)
+	}
+	errs.Merge("app", service.CheckApp(p.App, capacity, app.Offer{Volumes: []string{"authorities"}, Databases: databases}))
 	volumes := []string{"authorities"}
 	if p.Container {
 		volumes = append(volumes, "database")
@@ -385,6 +497,8 @@ func (c Config) Plan(st systems.Stage) (Plan, error) {
 		errs.Merge("mariadb", service.CheckApp(p.MariaDB, capacity, app.Offer{Volumes: []string{"database"}, Databases: []string{db, root}}))
 		p.Login = credential.Args{Username: dbUser, Group: "mariadb", Naming: p.Naming, Protect: p.Protect}
 		p.RootLogin = credential.Args{Username: "root", Group: "mariadb-root", Naming: p.Naming, Protect: p.Protect}
+	} else {
+		p.Login = credential.Args{Username: appUser, Group: "db-app", Naming: p.Naming, Protect: p.Protect}
 	}
 
 	if p.FileSystem.AccessPoints == nil {
@@ -411,6 +525,9 @@ func (c Config) Plan(st systems.Stage) (Plan, error) {
 		}
 		if rds.Username == "" {
 			rds.Username = dbUser
+		}
+		if rds.Username == appUser {
+			errs.Add("rds.username", "%q is the app's own login, which the stack creates: choose another master user, e.g. %s", appUser, dbUser)
 		}
 		rds.Naming, rds.Protect = p.Naming, p.Protect
 		if rds.Engine != database.MariaDB {

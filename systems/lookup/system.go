@@ -13,7 +13,6 @@ import (
 	"github.com/strata-iac/strata/components/loadbalancer"
 	"github.com/strata-iac/strata/components/network"
 	"github.com/strata-iac/strata/components/registry"
-	"github.com/strata-iac/strata/components/rotation"
 	"github.com/strata-iac/strata/components/secgroup"
 	"github.com/strata-iac/strata/components/service"
 	"github.com/strata-iac/strata/systems"
@@ -87,88 +86,120 @@ func New(ctx *pulumi.Context, name string, p Plan, deps Deps, opts ...pulumi.Res
 	if err := webapp.Reach(ctx, appSG, "nfs", filesystem.NFSPort, fs.SecurityGroupID, "NFS to the mount targets of the file system"); err != nil {
 		return nil, err
 	}
+	// qa_server's linked-data authority configs call most authorities over plain HTTP (LD4L's
+	// cache, id.loc.gov, GeoNames): without port 80 every such lookup hangs until it times out.
+	if _, err := appSG.AddEgress(ctx, secgroup.Rule{
+		Name: "http", Description: "Linked-data authorities over HTTP (qa_server configs call http:// endpoints)",
+		FromPort: 80, CIDR: "0.0.0.0/0",
+	}); err != nil {
+		return nil, err
+	}
 	volume := func(v string) service.Volume {
 		return service.Volume{FileSystemID: fs.ID, FileSystemARN: fs.ARN,
-			AccessPointID: fs.AccessPointIDs[v], AccessPointARN: fs.AccessPointARNs[v]}
+			AccessPointID: fs.AccessPointIDs[v], AccessPointARN: fs.AccessPointARNs[v], MountTargets: fs.MountTargets}
 	}
 
 	cache := ""
+	var cacheReady []pulumi.Resource
 	if p.Registry != nil {
 		hub, err := registry.New(ctx, name+"-hub", p.Registry, pulumi.Parent(l))
 		if err != nil {
 			return nil, err
 		}
-		cache = hub.Prefix
+		cache, cacheReady = hub.Prefix, hub.Ready
 	}
 
-	var store service.Database
-	var rds *database.Database
+	// The app logs in with a login of its own (MariaDB's app user, or on RDS a user the db-login
+	// init container creates), whose generated password is letters and digits.
+	loginOpts := []pulumi.ResourceOption{pulumi.Parent(l)}
 	if p.Container {
-		login, err := credential.New(ctx, name+"-mariadb", &p.Login, child...)
-		if err != nil {
-			return nil, err
-		}
+		// MariaDB's login was a top-level component before the system layer.
+		loginOpts = child
+	}
+	login, err := credential.New(ctx, name+"-"+p.Login.Group, &p.Login, loginOpts...)
+	if err != nil {
+		return nil, err
+	}
+	databases := map[string]service.Database{}
+	var dbService pulumi.Resource
+	if p.Container {
 		rootLogin, err := credential.New(ctx, name+"-mariadb-root", &p.RootLogin, pulumi.Parent(l))
 		if err != nil {
 			return nil, err
 		}
-		store = service.Database{SecretARN: login.SecretARN, Address: pulumi.String(mariadbContainer),
+		store := service.Database{SecretARN: login.SecretARN, Address: pulumi.String(mariadbContainer),
 			Port: pulumi.Int(mariadbPort), Name: pulumi.String(p.DBName), Username: pulumi.String(dbUser)}
 		mariadb := p.Web.ServiceArgs(platform, p.MariaDB, "mariadb", net, dbSG)
 		mariadb.Volumes = map[string]service.Volume{"database": volume("database")}
 		mariadb.Databases = map[string]service.Database{db: store, root: {SecretARN: rootLogin.SecretARN,
 			Address: pulumi.String("localhost"), Port: pulumi.Int(mariadbPort), Name: pulumi.String(p.DBName), Username: pulumi.String("root")}}
 		mariadb.Publish = []service.Alias{{Container: mariadbContainer, Port: mariadbPort, DNSName: mariadbContainer}}
-		mariadb.Cache = cache
+		mariadb.Cache, mariadb.CacheReady = cache, cacheReady
 		// Exactly one MariaDB: two would corrupt the shared data directory.
 		mariadb.Singleton = true
-		if _, err := service.New(ctx, name+"-mariadb", &mariadb, child...); err != nil {
+		// The deployment waits until MariaDB's health check passes, and the app's service is
+		// created after it: the app's entry point migrates the database once, at start, and its
+		// wait for the database only checks that the Service Connect proxy accepts a connection.
+		mariadb.WaitForSteadyState = true
+		svc, err := service.New(ctx, name+"-mariadb", &mariadb, child...)
+		if err != nil {
 			return nil, err
 		}
+		dbService = svc.Deployed
 		if err := webapp.Reach(ctx, dbSG, "nfs", filesystem.NFSPort, fs.SecurityGroupID, "NFS to the mount targets of the file system"); err != nil {
 			return nil, err
 		}
 		if err := webapp.Reach(ctx, appSG, "mariadb", mariadbPort, dbSG.ID, "MariaDB in its ECS task"); err != nil {
 			return nil, err
 		}
-		l.Outputs["databaseSecretArn"] = login.SecretARN
+		databases[db] = store
 		l.Outputs["databaseRootSecretArn"] = rootLogin.SecretARN
 	} else {
 		rdsArgs := *p.RDS
 		rdsArgs.VPCID, rdsArgs.SubnetIDs, rdsArgs.PublicSubnetIDs = net.VPCID, net.PrivateSubnetIDs, net.PublicSubnetIDs
 		rdsArgs.Clients = map[string]pulumi.StringInput{"app": appSG.ID}
-		rds, err = database.New(ctx, name, &rdsArgs, child...)
+		rds, err := database.New(ctx, name, &rdsArgs, child...)
 		if err != nil {
 			return nil, err
 		}
-		store = webapp.RDS(rds, rdsArgs)
+		// The master login reaches the db-login init container only; the app gets its own.
+		databases[master] = webapp.RDS(rds, rdsArgs)
+		databases[db] = service.Database{SecretARN: login.SecretARN, Address: rds.Address, Port: rds.Port,
+			Name: rds.DBName, Username: pulumi.String(appUser)}
 		if err := webapp.Reach(ctx, appSG, "mariadb", rdsArgs.WithDefaults().Port, rds.SecurityGroupID, "MariaDB on RDS"); err != nil {
 			return nil, err
 		}
 		l.Outputs["databaseAddress"] = rds.Address
-		l.Outputs["databaseSecretArn"] = rds.SecretARN
+		l.Outputs["databaseMasterSecretArn"] = rds.SecretARN
+	}
+	l.Outputs["databaseSecretArn"] = login.SecretARN
+
+	secretKeyBase, err := credential.NewKey(ctx, name+"-secret-key-base", &p.SecretKeyBase, pulumi.Parent(l))
+	if err != nil {
+		return nil, err
+	}
+	reloadToken, err := credential.NewKey(ctx, name+"-reload-token", &p.ReloadToken, pulumi.Parent(l))
+	if err != nil {
+		return nil, err
 	}
 
 	appService := p.Web.ServiceArgs(platform, p.App, "app", net, appSG)
 	appService.Volumes = map[string]service.Volume{"authorities": volume("authorities")}
-	appService.Databases = map[string]service.Database{db: store}
+	appService.Databases = databases
 	appService.TargetGroupARN = platform.Site.TargetGroupARN
 	appService.Reads = []service.Read{{BucketARN: envBucket.ARN, Prefix: p.AuthoritiesPrefix}}
-	appService.Cache = cache
-	appService.DependsOn = uploads
+	appService.Cache, appService.CacheReady = cache, cacheReady
+	// The tasks read their secrets by name when they start: the secrets and their values must
+	// exist.
+	appService.DependsOn = append(uploads, secretKeyBase.Value, reloadToken.Value)
+	if dbService != nil {
+		appService.DependsOn = append(appService.DependsOn, dbService)
+	}
+	// No redeployment on RDS's rotation of the master password: the app does not use it. New tasks'
+	// db-login reads the current one.
 	svc, err := service.New(ctx, name+"-app", &appService, child...)
 	if err != nil {
 		return nil, err
-	}
-	if rds != nil {
-		// Tasks read the RDS-managed password when they start; a rotation must restart them.
-		if _, err := rotation.New(ctx, name+"-rotation", &rotation.Args{
-			SecretARN: rds.SecretARN,
-			Services:  []rotation.Service{{Cluster: platform.Cluster.Name, Name: svc.Name}},
-			Naming:    p.Naming,
-		}, pulumi.Parent(l)); err != nil {
-			return nil, err
-		}
 	}
 
 	l.Outputs["url"] = platform.Site.URL

@@ -46,5 +46,8 @@ func TestFrontSettings(t *testing.T) {
 		})
 	}
 	// A Front still compares with ==: systems tell an unset one from a set one.
-	assert.True(t, schema.Front{} == schema.Front{})
+	var unset, set schema.Front
+	set.AccessLogsRetentionDays = 30
+	assert.True(t, unset == schema.Front{})
+	assert.False(t, set == schema.Front{})
 }

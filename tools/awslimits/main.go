@@ -58,12 +58,12 @@ func envOr(key, def string) string {
 
 // entry is one mapping line.
 type entry struct {
-	line                  int
-	id, typ, path         string
-	service, member       string
-	noPattern, noLen      bool
-	limit                 limit
-	translated, dropNotes []string
+	line             int
+	id, typ, path    string
+	service, member  string
+	noPattern, noLen bool
+	limit            limit
+	dropNotes        []string
 }
 
 // limit is what the generator writes for one entry.
@@ -196,7 +196,8 @@ func loadModel(botocore, service string) (*model, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	// A read-only file: closing it cannot lose data.
+	defer func() { _ = f.Close() }()
 	zr, err := gzip.NewReader(f)
 	if err != nil {
 		return nil, err
