@@ -90,11 +90,7 @@ func Run(ctx *pulumi.Context) error {
 		ctx.Export("kotta", k.Outputs)
 	}
 	if p.lookup != nil {
-		// The lookup's Deps take no log bucket yet: its config bucket's logging is set on its plan,
-		// and the whole system waits for the log bucket.
-		lp := *p.lookup
-		lp.EnvBucket.Logging = logs.Logging()
-		l, err := lookup.New(ctx, lookup.App, lp, lookup.Deps{Network: net, Front: front}, logs.After())
+		l, err := lookup.New(ctx, lookup.App, *p.lookup, lookup.Deps{Network: net, Front: front, Logs: logs})
 		if err != nil {
 			return err
 		}
@@ -230,9 +226,6 @@ func (p plans) dataBuckets() []string {
 		if d, ok := sys.(interface{ DataBuckets() []string }); ok {
 			out = append(out, d.DataBuckets()...)
 		}
-	}
-	if p.lookup != nil {
-		out = append(out, p.lookup.EnvBucket.Name)
 	}
 	return out
 }

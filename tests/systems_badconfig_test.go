@@ -76,7 +76,7 @@ func TestBadSystemConfigRegistersNothing(t *testing.T) {
 		{"HTTPS without certificate", "production", epi, `{"loadBalancer":{"zone":null}}`,
 			[]string{"strata:epimetheus.loadBalancer.certificateArn: HTTPS needs a certificate: set certificateArn or zone"}},
 		{"Fargate size", "production", epi, `{"app":{"cpu":256,"memoryMiB":4096}}`,
-			[]string{"strata:epimetheus.app.memoryMiB: Fargate does not run 256 CPU with 4096 MiB"}},
+			[]string{"strata:epimetheus.app.memoryMiB: a Fargate task cannot run 256 CPU with 4096 MiB"}},
 		{"unknown engine", "production", lookup, `{"rds":{"engine":"oracle"}}`,
 			[]string{`strata:lookup.rds.engine: "oracle" is not allowed: the lookup's app speaks MariaDB`}},
 		{"engine version out of support", "production", epi, `{"database":{"engineVersion":"13"}}`,

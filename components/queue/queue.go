@@ -88,6 +88,9 @@ type Queue struct {
 	// from the stack's partition, region and account.
 	Names         Names
 	TopicARNValue string
+	// Resources are the topic, its subscription and the queues: what a user of the queue waits for.
+	// (Waiting for the component itself covers only the children registered by then.)
+	Resources []pulumi.Resource
 }
 
 // Endpoint is one SQS queue.
@@ -228,14 +231,16 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 	// The envelope SNS wraps around each message is what the workers parse: no raw delivery.
-	if _, err := sns.NewTopicSubscription(ctx, name+"-pending", &sns.TopicSubscriptionArgs{
+	subscription, err := sns.NewTopicSubscription(ctx, name+"-pending", &sns.TopicSubscriptionArgs{
 		Topic:              topic.Arn,
 		Protocol:           pulumi.String("sqs"),
 		Endpoint:           pending.Arn,
 		RawMessageDelivery: pulumi.Bool(false),
-	}, parent); err != nil {
+	}, parent)
+	if err != nil {
 		return nil, err
 	}
+	q.Resources = []pulumi.Resource{topic, subscription, dlq, pending, active}
 
 	q.TopicName, q.TopicARN = topic.Name, topic.Arn
 	q.Names, q.TopicARNValue = a.Names(), topicARN

@@ -28,13 +28,13 @@ func steps(from, to, by int) []int {
 func FargateSize(cpu, memoryMiB int) error {
 	mems, ok := fargateSizes[cpu]
 	if !ok {
-		return fmt.Errorf("Fargate needs a task CPU of 256, 512, 1024, 2048, 4096, 8192 or 16384, got %d", cpu)
+		return fmt.Errorf("a Fargate task needs a CPU of 256, 512, 1024, 2048, 4096, 8192 or 16384, got %d", cpu)
 	}
 	if !slices.Contains(mems, memoryMiB) {
 		if len(mems) <= 3 {
-			return fmt.Errorf("Fargate does not run %d CPU with %d MiB: use %v MiB", cpu, memoryMiB, mems)
+			return fmt.Errorf("a Fargate task cannot run %d CPU with %d MiB: use %v MiB", cpu, memoryMiB, mems)
 		}
-		return fmt.Errorf("Fargate does not run %d CPU with %d MiB: use %d to %d MiB in steps of %d",
+		return fmt.Errorf("a Fargate task cannot run %d CPU with %d MiB: use %d to %d MiB in steps of %d",
 			cpu, memoryMiB, mems[0], mems[len(mems)-1], mems[1]-mems[0])
 	}
 	return nil

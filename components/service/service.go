@@ -146,15 +146,15 @@ type Service struct {
 
 	Name              pulumi.StringOutput
 	TaskDefinitionARN pulumi.StringOutput
+	Family            pulumi.StringOutput
+	LogGroupName      pulumi.StringOutput
+	ExecutionRoleARN  pulumi.StringOutput
+	TaskRoleARN       pulumi.StringOutput
 	// Deployed is the ECS service resource: what must start after this service is deployed (and,
 	// with WaitForSteadyState, stable) depends on it. Not on the Service component: Pulumi's Go SDK
 	// attaches a component's children asynchronously, so a dependency on the component may miss
 	// some of them.
 	Deployed pulumi.Resource
-	Family            pulumi.StringOutput
-	LogGroupName      pulumi.StringOutput
-	ExecutionRoleARN  pulumi.StringOutput
-	TaskRoleARN       pulumi.StringOutput
 }
 
 // WithDefaults returns a copy of a with the documented defaults filled in, the app's included.

@@ -293,10 +293,10 @@ func TestFargateSize(t *testing.T) {
 		want     string
 	}{
 		{256, 512, ""}, {256, 2048, ""}, {512, 4096, ""}, {1024, 8192, ""}, {4096, 30720, ""}, {16384, 122880, ""},
-		{256, 4096, "Fargate does not run 256 CPU with 4096 MiB: use [512 1024 2048] MiB"},
+		{256, 4096, "a Fargate task cannot run 256 CPU with 4096 MiB: use [512 1024 2048] MiB"},
 		{1024, 1024, "use 2048 to 8192 MiB in steps of 1024"},
 		{8192, 20000, "use 16384 to 61440 MiB in steps of 4096"},
-		{300, 1024, "Fargate needs a task CPU of 256, 512"},
+		{300, 1024, "a Fargate task needs a CPU of 256, 512"},
 	} {
 		err := service.FargateSize(tc.cpu, tc.mem)
 		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
@@ -473,7 +473,7 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 		edit func(a *service.Args)
 		want []string
 	}{
-		{"fargate size", func(a *service.Args) { a.App.MemoryMiB = 512 }, []string{"app.memoryMiB: Fargate does not run 512 CPU with 512 MiB"}},
+		{"fargate size", func(a *service.Args) { a.App.MemoryMiB = 512 }, []string{"app.memoryMiB: a Fargate task cannot run 512 CPU with 512 MiB"}},
 		{"fargate without size", func(a *service.Args) { a.App.CPU = 0 }, []string{"app.cpu: Fargate needs the app's size"}},
 		{"unknown capacity", func(a *service.Args) { a.Capacity = "spot" }, []string{`capacity: "spot" is not allowed: use one of fargate, fargateSpot, ec2`}},
 		{"retention", func(a *service.Args) { a.LogRetentionDays = 10 }, []string{"logRetentionDays: 10 is not a CloudWatch Logs retention period"}},

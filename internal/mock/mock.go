@@ -239,7 +239,8 @@ func Run(program pulumi.RunFunc, opts Options) (*Result, error) {
 	}
 	runMu.Lock()
 	defer runMu.Unlock()
-	defer os.Unsetenv(pulumi.EnvConfig)
+	// Unsetting a variable that was set cannot fail on the platforms Go supports.
+	defer func() { _ = os.Unsetenv(pulumi.EnvConfig) }()
 	if err := os.Setenv(pulumi.EnvConfig, string(raw)); err != nil {
 		return nil, err
 	}

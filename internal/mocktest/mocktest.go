@@ -137,6 +137,7 @@ var untaggable = map[string]bool{
 	"aws:ec2/routeTableAssociation:RouteTableAssociation":                                        true,
 	"aws:ec2/volumeAttachment:VolumeAttachment":                                                  true,
 	"aws:ecr/pullThroughCacheRule:PullThroughCacheRule":                                          true,
+	"aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate":                              true,
 	"aws:ecs/clusterCapacityProviders:ClusterCapacityProviders":                                  true,
 	"aws:efs/backupPolicy:BackupPolicy":                                                          true,
 	"aws:efs/fileSystemPolicy:FileSystemPolicy":                                                  true,

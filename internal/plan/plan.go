@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
 	"github.com/strata-iac/strata/internal/mock"
 	"github.com/strata-iac/strata/internal/stackfile"
 	"github.com/strata-iac/strata/stacks"

@@ -102,9 +102,13 @@ func TestBadConfig(t *testing.T) {
 			}
 		}, []string{
 			"strata:bootstrap.apps: role strata-bootstrap-deploy-production: policy network would be ",
+			"strata:bootstrap.apps: role strata-bootstrap-deploy-production: policy images would be ",
 			"strata:bootstrap.apps: role strata-bootstrap-deploy-production: policy data would be ",
+			"strata:bootstrap.apps: role strata-bootstrap-deploy-production: policy logs would be ",
 			"strata:bootstrap.apps: role strata-bootstrap-deploy-staging: policy network would be ",
+			"strata:bootstrap.apps: role strata-bootstrap-deploy-staging: policy images would be ",
 			"strata:bootstrap.apps: role strata-bootstrap-deploy-staging: policy data would be ",
+			"strata:bootstrap.apps: role strata-bootstrap-deploy-staging: policy logs would be ",
 		}},
 		{"ranges", func(c *Config) { c.NoncurrentVersionExpirationDays = 4000; c.MaxSessionDurationSeconds = 60 }, []string{
 			"strata:bootstrap.noncurrentVersionExpirationDays: ", "strata:bootstrap.maxSessionDurationSeconds: ",

@@ -70,6 +70,7 @@ func (p Plan) scope(r Role, a Account) scope {
 	s := scope{partition: a.Partition, account: a.ID, region: r.Region, env: r.Env}
 	for _, app := range p.Apps {
 		s.prefixes = append(s.prefixes, app+"-"+r.Env+"-")
+		s.images = append(s.images, app+"-image")
 	}
 	return s
 }

@@ -11,6 +11,18 @@ type scope struct {
 	partition, account, region, env string
 	// prefixes are "<app>-<env>-" for every app of the suite.
 	prefixes []string
+	// images are "<app>-image" for every app: a baked image is shared by every stage, so its
+	// pipeline carries no env in its names (see systems/argos).
+	images []string
+}
+
+// image returns the ARNs of format (with %s for a name prefix) for every app's image pipeline.
+func (s scope) image(service, format string) []string {
+	out := make([]string, len(s.images))
+	for i, p := range s.images {
+		out[i] = s.arn(service, strings.ReplaceAll(format, "%s", p))
+	}
+	return out
 }
 
 // arn returns the ARN of resource in service, in the scope's region and account.
@@ -160,7 +172,8 @@ var services = []service{
 		prefix: "ecr", modules: []string{"ecr"}, group: groupImages,
 		read: []string{"ecr:Describe*", "ecr:ListTagsForResource", "ecr:GetRepositoryPolicy", "ecr:GetLifecyclePolicy"},
 		write: []string{"ecr:CreatePullThroughCacheRule", "ecr:UpdatePullThroughCacheRule",
-			"ecr:DeletePullThroughCacheRule", "ecr:ValidatePullThroughCacheRule"},
+			"ecr:DeletePullThroughCacheRule", "ecr:ValidatePullThroughCacheRule",
+			"ecr:CreateRepositoryCreationTemplate", "ecr:UpdateRepositoryCreationTemplate", "ecr:DeleteRepositoryCreationTemplate"},
 	},
 	{
 		prefix: "imagebuilder", modules: []string{"imagebuilder"}, group: groupImages,
@@ -173,7 +186,8 @@ var services = []service{
 				"distribution-configuration/%s*", "image-pipeline/%s*", "image/%s*"} {
 				out = append(out, s.named("imagebuilder", f)...)
 			}
-			return out
+			// Every kind of Image Builder resource of a shared image pipeline, in one pattern each.
+			return append(out, s.image("imagebuilder", "*/%s*")...)
 		},
 	},
 	{
@@ -256,6 +270,9 @@ var services = []service{
 			for _, f := range []string{"log-group:*%s*", "log-group:*%s*:*"} {
 				out = append(out, s.named("logs", f)...)
 			}
+			// Image Builder's build logs: /aws/imagebuilder/<app>-image.
+			out = append(out, s.image("logs", "log-group:/aws/imagebuilder/%s*")...)
+			out = append(out, s.image("logs", "log-group:/aws/imagebuilder/%s*:*")...)
 			return out
 		},
 	},

@@ -86,7 +86,7 @@ func New(ctx *pulumi.Context, name string, p Plan, opts ...pulumi.ResourceOption
 	if err != nil {
 		return nil, err
 	}
-	state, err := bucket.New(ctx, name+"-state", &p.State, parent, pulumi.DependsOn([]pulumi.Resource{logs}))
+	state, err := bucket.New(ctx, name+"-state", &p.State, parent, pulumi.DependsOn([]pulumi.Resource{logs.Policy}))
 	if err != nil {
 		return nil, err
 	}

@@ -60,7 +60,7 @@ func newPlatform(ctx *pulumi.Context, name string, k *Kotta, p PlatformPlan, dep
 		}
 		queues[pp.Name] = q
 		w.queues[pp.Name] = queueRefs{names: q.Names, topicARN: q.TopicARNValue, pending: q.Pending.Name, active: q.Active.Name}
-		w.dependsOn = append(w.dependsOn, q)
+		w.dependsOn = append(w.dependsOn, q.Resources...)
 		topics = append(topics, q.TopicARN)
 	}
 

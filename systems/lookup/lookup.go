@@ -579,7 +579,7 @@ func listFiles(dir, prefix string) ([]string, error) {
 	var pathErr *fs.PathError
 	switch {
 	case errors.As(err, &pathErr):
-		return nil, fmt.Errorf("%q cannot be read (%v): name a directory of authority files, relative to the project directory or absolute", dir, pathErr.Err)
+		return nil, fmt.Errorf("%q cannot be read (%w): name a directory of authority files, relative to the project directory or absolute", dir, pathErr.Err)
 	case err != nil:
 		return nil, err
 	case len(files) == 0:
@@ -603,3 +603,6 @@ func (c Config) webConfig() webapp.Config {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// DataBuckets names the lookup's data bucket, whose server access logs go to the stage's log bucket.
+func (p Plan) DataBuckets() []string { return []string{p.EnvBucket.Name} }

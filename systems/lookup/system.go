@@ -2,6 +2,7 @@ package lookup
 
 import (
 	"path/filepath"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -16,6 +17,7 @@ import (
 	"github.com/strata-iac/strata/components/secgroup"
 	"github.com/strata-iac/strata/components/service"
 	"github.com/strata-iac/strata/systems"
+	"github.com/strata-iac/strata/systems/environment"
 	"github.com/strata-iac/strata/systems/webapp"
 )
 
@@ -26,6 +28,9 @@ type Deps struct {
 	// Front is the stage's shared load balancer, which holds the lookup's site unless the lookup
 	// has a load balancer of its own.
 	Front *loadbalancer.LoadBalancer
+	// Logs is the stage's log bucket, which receives the config bucket's server access logs;
+	// nil: none.
+	Logs *environment.Logs
 }
 
 // Lookup is the QA authority lookup deployed.
@@ -45,7 +50,9 @@ func New(ctx *pulumi.Context, name string, p Plan, deps Deps, opts ...pulumi.Res
 	// Each child was a top-level component before the system layer; its alias keeps its URN.
 	child := []pulumi.ResourceOption{pulumi.Parent(l), systems.WasTopLevel()}
 	net := deps.Network
-	envBucket, err := bucket.New(ctx, name+"-config", &p.EnvBucket, child...)
+	envArgs := p.EnvBucket
+	envArgs.Logging = deps.Logs.Logging()
+	envBucket, err := bucket.New(ctx, name+"-config", &envArgs, append(slices.Clip(child), deps.Logs.After())...)
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +198,7 @@ func New(ctx *pulumi.Context, name string, p Plan, deps Deps, opts ...pulumi.Res
 	appService.Cache, appService.CacheReady = cache, cacheReady
 	// The tasks read their secrets by name when they start: the secrets and their values must
 	// exist.
-	appService.DependsOn = append(uploads, secretKeyBase.Value, reloadToken.Value)
+	appService.DependsOn = append(slices.Clip(uploads), secretKeyBase.Value, reloadToken.Value)
 	if dbService != nil {
 		appService.DependsOn = append(appService.DependsOn, dbService)
 	}

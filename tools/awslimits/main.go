@@ -63,7 +63,6 @@ type entry struct {
 	service, member  string
 	noPattern, noLen bool
 	limit            limit
-	dropNotes        []string
 }
 
 // limit is what the generator writes for one entry.
