@@ -32,7 +32,7 @@ func ptr[T any](v T) *T { return &v }
 
 var conv = naming.Convention{App: "epimetheus", Env: "test", Owner: "qa"}
 
-// epimetheus is the Epimetheus app as SYSTEMS.md describes it: nginx in front on 8080 talking to
+// epimetheus is the Epimetheus app as its upstream runs it: nginx in front on 8080 talking to
 // the backend on localhost:5000, the backend reading its database settings from the environment.
 func epimetheus() app.Spec {
 	return app.Spec{

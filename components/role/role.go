@@ -26,6 +26,8 @@ const (
 	RDSMonitoring = "monitoring.rds.amazonaws.com"
 	SSM           = "ssm.amazonaws.com"
 	Scheduler     = "scheduler.amazonaws.com"
+	States        = "states.amazonaws.com"
+	Events        = "events.amazonaws.com"
 )
 
 // ConfusedDeputy lists the service principals whose role trust policies AWS documents with the
@@ -37,11 +39,15 @@ const (
 //   - datasync: DataSync User Guide, "Cross-service confused deputy prevention";
 //   - monitoring.rds: RDS User Guide, "Setting up and enabling Enhanced Monitoring";
 //   - ssm: Systems Manager User Guide, the service role of hybrid activations;
-//   - scheduler: EventBridge Scheduler User Guide, "Set up the execution role".
+//   - scheduler: EventBridge Scheduler User Guide, "Set up the execution role";
+//   - states: Step Functions Developer Guide, "Cross-service confused deputy prevention" (the
+//     state machine's ARN as aws:SourceArn);
+//   - events: EventBridge User Guide, "Using IAM policy conditions in Amazon EventBridge"
+//     (aws:SourceArn is the ARN of the rule sending the event).
 //
 // Other services do not get the conditions: EC2 assumes an instance profile's role without
 // passing them, and a service that does not send the keys could never assume the role.
-var ConfusedDeputy = []string{ECSTasks, FlowLogs, DataSync, RDSMonitoring, SSM, Scheduler}
+var ConfusedDeputy = []string{ECSTasks, FlowLogs, DataSync, RDSMonitoring, SSM, Scheduler, States, Events}
 
 // GitHub Actions' OIDC issuer and the audience its tokens carry for AWS.
 const (

@@ -53,8 +53,8 @@ func TestTrustPolicies(t *testing.T) {
 				`"Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"}}}]}`},
 		{"ec2 takes no conditions", role.Args{Services: []role.Service{{Principal: role.EC2}}},
 			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":["sts:AssumeRole"]}]}`},
-		{"undocumented service takes no conditions", role.Args{Services: []role.Service{{Principal: "states.amazonaws.com"}}},
-			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"states.amazonaws.com"},"Action":["sts:AssumeRole"]}]}`},
+		{"undocumented service takes no conditions", role.Args{Services: []role.Service{{Principal: "lambda.amazonaws.com"}}},
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":["sts:AssumeRole"]}]}`},
 		{"github branch and environment", role.Args{OIDC: []role.OIDC{role.GitHubOIDC(nil,
 			role.GitHubBranch("strata-iac/strata", "main"), role.GitHubEnvironment("strata-iac/strata", "production"))}},
 			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + provider + `"},"Action":["sts:AssumeRoleWithWebIdentity"],` +

@@ -16,12 +16,6 @@ import (
 	"github.com/strata-iac/strata/components/role"
 )
 
-// Service principals of the rule's and the state machine's roles.
-const (
-	Events = "events.amazonaws.com"
-	States = "states.amazonaws.com"
-)
-
 // DefaultGroup names a Redeploy's resources: <app>-<env>-rotation.
 const DefaultGroup = "rotation"
 
@@ -183,7 +177,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	machineRole, err := role.New(ctx, name+"-states", &role.Args{
 		Name:        physical + "-states",
 		Description: "Step Functions redeploys the services of " + physical + " after a secret rotation",
-		Service:     States,
+		// Only this account's state machine of this name may use the role.
+		Services: []role.Service{{Principal: role.States, SourceARN: fmt.Sprintf("arn:%s:states:%s:%s:stateMachine:%s", part.Partition, region.Name, caller.AccountId, physical)}},
 		Policy: services.ApplyT(func(v []any) (string, error) {
 			arns := make([]string, len(v))
 			for i, s := range pairs(v) {
@@ -209,7 +204,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	eventsRole, err := role.New(ctx, name+"-events", &role.Args{
 		Name:        physical + "-events",
 		Description: "EventBridge starts the redeployment of " + physical + " when its secret rotates",
-		Service:     Events,
+		// Only this account's rule of this name may use the role.
+		Services: []role.Service{{Principal: role.Events, SourceARN: fmt.Sprintf("arn:%s:events:%s:%s:rule/%s", part.Partition, region.Name, caller.AccountId, physical)}},
 		Policy: machine.Arn.ApplyT(func(arn string) (string, error) {
 			return policy.New(policy.Allow("StartRedeploy", []string{"states:StartExecution"}, arn)).JSON()
 		}).(pulumi.StringOutput),

@@ -9,6 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/strata-iac/strata/components/naming"
+	"github.com/strata-iac/strata/components/policy"
+	"github.com/strata-iac/strata/components/role"
 	"github.com/strata-iac/strata/components/rotation"
 	"github.com/strata-iac/strata/internal/mock"
 	"github.com/strata-iac/strata/internal/mocktest"
@@ -80,10 +82,21 @@ func TestRedeployOnRotation(t *testing.T) {
 	})
 	events := mocktest.Grants(mocktest.Document(t, mocktest.Named(t, res, "aws:iam/policy:Policy", "lookup-rotation-events"), "policy"))
 	mocktest.EqualLists(t, "rule role", events, []string{"states:StartExecution arn:aws:states:us-east-1:123456789012:stateMachine:lookup-test-rotation"})
-	for name, principal := range map[string]string{"lookup-rotation-states": rotation.States, "lookup-rotation-events": rotation.Events} {
+	// Each service may use its role only for this account's state machine or rule of the name.
+	for name, want := range map[string][2]string{
+		"lookup-rotation-states": {role.States, "arn:aws:states:us-east-1:123456789012:stateMachine:lookup-test-rotation"},
+		"lookup-rotation-events": {role.Events, "arn:aws:events:us-east-1:123456789012:rule/lookup-test-rotation"},
+	} {
 		trust := mocktest.Document(t, mocktest.Named(t, res, "aws:iam/role:Role", name), "assumeRolePolicy")
-		assert.Equal(t, principal, trust.Statement[0].Principal.(map[string]any)["Service"], name)
+		require.Len(t, trust.Statement, 1, name)
+		assert.Equal(t, want[0], trust.Statement[0].Principal.(map[string]any)["Service"], name)
+		assert.Equal(t, policy.Condition{
+			"StringEquals": {"aws:SourceAccount": "123456789012"},
+			"ArnLike":      {"aws:SourceArn": want[1]},
+		}, trust.Statement[0].Condition, name)
 	}
+	assert.Equal(t, "lookup-test-rotation", machine.In("name"), "the trust conditions name the state machine")
+	assert.Equal(t, "lookup-test-rotation", mocktest.One(t, res, "aws:cloudwatch/eventRule:EventRule").In("name"))
 	// EventBridge targets take no tags (PutTargets has none); everything else carries the convention's.
 	for _, typ := range []string{"aws:cloudwatch/eventRule:EventRule", "aws:sfn/stateMachine:StateMachine", "aws:iam/role:Role", "aws:iam/policy:Policy"} {
 		for _, r := range res.ByType(typ) {

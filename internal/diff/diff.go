@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,6 +25,9 @@ const (
 	Delete  Action = "delete"
 	Create  Action = "create"
 	Update  Action = "update"
+	// Ignore is a resource whose inputs differ only in paths its ignoreChanges option names:
+	// Pulumi leaves the running resource as it is.
+	Ignore Action = "ignore"
 )
 
 // Exit statuses of strata diff (2 is bad usage, as for every subcommand).
@@ -58,6 +62,9 @@ type Property struct {
 	// ForcesNew names the Terraform attribute (and its source file) that makes this change a
 	// replacement.
 	ForcesNew string `json:"forcesNew,omitempty"`
+	// Ignored is true when the resource's ignoreChanges names the property: the new value only
+	// reaches a resource created after this deployment.
+	Ignored bool `json:"ignored,omitempty"`
 }
 
 // Change is what happens to one resource.
@@ -202,7 +209,7 @@ func Compare(old, next plan.Document) Result {
 }
 
 func rank(c Change) int {
-	order := map[Action]int{Replace: 1, Delete: 2, Create: 3, Update: 4}[c.Action]
+	order := map[Action]int{Replace: 1, Delete: 2, Create: 3, Update: 4, Ignore: 5}[c.Action]
 	if c.Dangerous() {
 		return 0
 	}
@@ -266,7 +273,13 @@ func compareResource(o, n plan.Resource) (Change, bool) {
 	}
 	schema := tfschema.ForPulumi(n.Type)
 	c.Properties = diffValues("", o.Inputs, n.Inputs, nil)
+	applied := 0
 	for i, p := range c.Properties {
+		if ignored(p.Path, n.IgnoreChanges) {
+			c.Properties[i].Ignored = true
+			continue
+		}
+		applied++
 		tfPath, force := schema.ForceNew(schemaPath(p.Path))
 		if force {
 			c.Properties[i].ForcesNew = schema.Type + "." + tfPath + " (" + schema.Source + ")"
@@ -275,14 +288,31 @@ func compareResource(o, n plan.Resource) (Change, bool) {
 		}
 	}
 	for _, p := range c.Properties {
-		if c.Stateful && p.ForcesNew == "" && slices.Contains(physicalKeys, p.Path) {
+		if c.Stateful && p.ForcesNew == "" && !p.Ignored && slices.Contains(physicalKeys, p.Path) {
 			c.Notes = append(c.Notes, fmt.Sprintf("%s changes in place: AWS renames the resource, so its endpoint and ARN change and every client must follow", p.Path))
 		}
 	}
 	if o.Protect != n.Protect {
 		c.Properties = append(c.Properties, Property{Path: "(protect)", Old: o.Protect, New: n.Protect})
+		applied++
+	}
+	if applied == 0 && len(c.Properties) > 0 {
+		c.Action = Ignore
 	}
 	return c, len(c.Properties) > 0
+}
+
+// ignored reports whether an ignoreChanges path covers the property at path: the path itself,
+// anything inside it, and "[*]" for every element of a list.
+func ignored(path string, ignoreChanges []string) bool {
+	for _, ig := range ignoreChanges {
+		pattern := regexp.QuoteMeta(ig)
+		pattern = strings.ReplaceAll(pattern, `\[\*\]`, `\[[0-9]+\]`)
+		if regexp.MustCompile(`^` + pattern + `([.\[#]|$)`).MatchString(path) {
+			return true
+		}
+	}
+	return false
 }
 
 // diffValues lists the differences between two JSON values below path. Strings that hold JSON

@@ -145,6 +145,62 @@ func TestGoldenProductionChanges(t *testing.T) {
 	})
 }
 
+func TestIgnoredProperties(t *testing.T) {
+	golden, err := Load(goldenProduction)
+	require.NoError(t, err)
+	db := find(golden, "aws:rds/instance:Instance")
+	require.Contains(t, golden.Resources[db].IgnoreChanges, "engineVersion", "the golden plan records ignoreChanges")
+
+	t.Run("only ignored properties: Pulumi leaves the resource alone", func(t *testing.T) {
+		next := copyDoc(t, golden)
+		next.Resources[db].Inputs["engineVersion"] = "17"
+		r := Compare(golden, next)
+		c := only(t, r)
+		assert.Equal(t, Ignore, c.Action)
+		require.Len(t, c.Properties, 1)
+		assert.True(t, c.Properties[0].Ignored)
+		assert.Empty(t, c.Reasons)
+		assert.Empty(t, r.Dangerous())
+		assert.Equal(t, ExitChanged, r.ExitCode(), "the golden plan is still out of date")
+		assert.Contains(t, r.Summary(), "1 changed only in ignored properties")
+	})
+
+	t.Run("an ignored property next to an applied one", func(t *testing.T) {
+		next := copyDoc(t, golden)
+		next.Resources[db].Inputs["engineVersion"] = "17"
+		next.Resources[db].Inputs["dbName"] = "renamed"
+		c := only(t, Compare(golden, next))
+		assert.Equal(t, Replace, c.Action, "dbName still forces a replacement")
+		require.Len(t, c.Properties, 2)
+		assert.Equal(t, "dbName", c.Properties[0].Path)
+		assert.False(t, c.Properties[0].Ignored)
+		assert.Equal(t, "engineVersion", c.Properties[1].Path)
+		assert.True(t, c.Properties[1].Ignored)
+		assert.Empty(t, c.Properties[1].ForcesNew)
+	})
+}
+
+func TestIgnoredPaths(t *testing.T) {
+	for _, tc := range []struct {
+		path   string
+		ignore []string
+		want   bool
+	}{
+		{"engineVersion", []string{"engineVersion"}, true},
+		{"engineVersionActual", []string{"engineVersion"}, false},
+		{"tags.Owner", []string{"tags"}, true},
+		{"tags.Owner", []string{"tags.Owner"}, true},
+		{"tags.OwnerTeam", []string{"tags.Owner"}, false},
+		{"ingress[2].cidrBlocks[0]", []string{"ingress[*]"}, true},
+		{"ingress[2].cidrBlocks[0]", []string{"ingress[2]"}, true},
+		{"ingress[2].cidrBlocks[0]", []string{"ingress[1]"}, false},
+		{"policy#Statement[0]", []string{"policy"}, true},
+		{"desiredCount", nil, false},
+	} {
+		assert.Equal(t, tc.want, ignored(tc.path, tc.ignore), "%s against %v", tc.path, tc.ignore)
+	}
+}
+
 func TestJSONDocumentsCompareByMember(t *testing.T) {
 	old := plan.Document{Resources: []plan.Resource{{
 		Type: "aws:iam/policy:Policy", Name: "p", URN: "urn:p",

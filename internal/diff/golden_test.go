@@ -14,7 +14,7 @@ import (
 // TestGoldenPlansAreCurrent keeps testdata/plans in step with the program, so that every pull
 // request shows its infrastructure diff in the golden files.
 func TestGoldenPlansAreCurrent(t *testing.T) {
-	for _, stack := range []string{"staging", "production"} {
+	for _, stack := range []string{"staging", "production", "bootstrap"} {
 		t.Run(stack, func(t *testing.T) {
 			res, err := plan.Run("../..", stack)
 			require.NoError(t, err)

@@ -8,7 +8,7 @@ import (
 )
 
 // Symbols of the actions in text output, as in pulumi preview.
-var symbols = map[Action]string{Replace: "+-", Delete: "- ", Create: "+ ", Update: "~ "}
+var symbols = map[Action]string{Replace: "+-", Delete: "- ", Create: "+ ", Update: "~ ", Ignore: "= "}
 
 // Summary is a one-line count of the changes.
 func (r Result) Summary() string {
@@ -17,6 +17,9 @@ func (r Result) Summary() string {
 	}
 	s := fmt.Sprintf("%d to replace, %d to delete, %d to create, %d to update, %d unchanged",
 		r.Count(Replace), r.Count(Delete), r.Count(Create), r.Count(Update), r.Unchanged)
+	if n := r.Count(Ignore); n > 0 {
+		s += fmt.Sprintf(", %d changed only in ignored properties", n)
+	}
 	if len(r.Outputs) > 0 {
 		s += fmt.Sprintf("; %d output values change", len(r.Outputs))
 	}
@@ -77,10 +80,13 @@ func Flags(c Change) string {
 }
 
 func forces(p Property) string {
-	if p.ForcesNew == "" {
-		return ""
+	switch {
+	case p.Ignored:
+		return "  (ignored: ignoreChanges keeps the running value)"
+	case p.ForcesNew != "":
+		return "  (forces replacement: " + p.ForcesNew + ")"
 	}
-	return "  (forces replacement: " + p.ForcesNew + ")"
+	return ""
 }
 
 // maxValue is the longest value Value prints; the rest is elided.

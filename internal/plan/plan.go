@@ -99,15 +99,17 @@ func Outputs(res *mock.Result) map[string]any {
 
 // Resource is the JSON form of one registration.
 type Resource struct {
-	Type         string         `json:"type"`
-	Name         string         `json:"name"`
-	URN          string         `json:"urn"`
-	Parent       string         `json:"parent,omitempty"`
-	Component    bool           `json:"component,omitempty"`
-	Remote       bool           `json:"remote,omitempty"`
-	Protect      bool           `json:"protect"`
-	Dependencies []string       `json:"dependencies,omitempty"`
-	Inputs       map[string]any `json:"inputs"`
+	Type         string   `json:"type"`
+	Name         string   `json:"name"`
+	URN          string   `json:"urn"`
+	Parent       string   `json:"parent,omitempty"`
+	Component    bool     `json:"component,omitempty"`
+	Remote       bool     `json:"remote,omitempty"`
+	Protect      bool     `json:"protect"`
+	Dependencies []string `json:"dependencies,omitempty"`
+	// IgnoreChanges are the input paths whose changes Pulumi does not apply to the resource.
+	IgnoreChanges []string       `json:"ignoreChanges,omitempty"`
+	Inputs        map[string]any `json:"inputs"`
 }
 
 // Document is the JSON form of a plan.
@@ -126,7 +128,7 @@ func JSON(w io.Writer, stack string, res *mock.Result) error {
 		doc.Resources = append(doc.Resources, Resource{
 			Type: r.Type, Name: r.Name, URN: r.URN, Parent: r.Parent,
 			Component: !r.Custom, Remote: r.Remote, Protect: r.Protect,
-			Dependencies: r.Dependencies, Inputs: mock.Plain(r.Inputs, true),
+			Dependencies: r.Dependencies, IgnoreChanges: r.IgnoreChanges, Inputs: mock.Plain(r.Inputs, true),
 		})
 	}
 	enc := json.NewEncoder(w)

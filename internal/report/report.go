@@ -156,7 +156,10 @@ func render(in Input, maxProps, maxItems int) string {
 							break
 						}
 						force := ""
-						if p.ForcesNew != "" {
+						switch {
+						case p.Ignored:
+							force = " — ignored: ignoreChanges keeps the running value"
+						case p.ForcesNew != "":
 							force = " — forces replacement (" + p.ForcesNew + ")"
 						}
 						fmt.Fprintf(b, "- `%s`: `%s` → `%s`%s\n", p.Path, code(diff.Value(p.Old)), code(diff.Value(p.New)), force)
