@@ -171,7 +171,8 @@ var (
 	issuerRE        = regexp.MustCompile(`^[a-z0-9.-]+\.[a-z]+(/[A-Za-z0-9._~-]+)*$`)
 	arnRE           = regexp.MustCompile(`^arn:[a-z*?-]+:[a-z0-9*?-]+:[a-z0-9*?-]*:([0-9]{12}|[*?]):.+$`)
 	// A GitHub subject must name its repository's owner literally, so no other owner can match.
-	gitHubSubjectRE = regexp.MustCompile(`^repo:[A-Za-z0-9_.-]+/[^:]+:.+$`)
+	// repo:<owner>/<repo>:…, or with GitHub's immutable subjects repo:<owner>@<id>/<repo>@<id>:….
+	gitHubSubjectRE = regexp.MustCompile(`^repo:[A-Za-z0-9_.-]+(@[0-9]+)?/[^:]+:.+$`)
 )
 
 // Placeholders that have the length of the values New looks up, so that Validate can measure the

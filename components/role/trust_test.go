@@ -65,6 +65,10 @@ func TestTrustPolicies(t *testing.T) {
 			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::210987654321:oidc-provider/token.actions.githubusercontent.com"},` +
 				`"Action":["sts:AssumeRoleWithWebIdentity"],"Condition":{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"},` +
 				`"StringLike":{"token.actions.githubusercontent.com:sub":"repo:strata-iac/strata:ref:refs/heads/release/*"}}}]}`},
+		{"github immutable subject", role.Args{OIDC: []role.OIDC{role.GitHubOIDC(nil, role.GitHubEnvironment("strata-iac@123456/strata@456789", "production"))}},
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + provider + `"},"Action":["sts:AssumeRoleWithWebIdentity"],` +
+				`"Condition":{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com",` +
+				`"token.actions.githubusercontent.com:sub":"repo:strata-iac@123456/strata@456789:environment:production"}}}]}`},
 		{"accounts", role.Args{Accounts: []string{"210987654321"}},
 			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::210987654321:root"},"Action":["sts:AssumeRole"]}]}`},
 		{"every kind, in order", role.Args{Service: role.EC2, OIDC: []role.OIDC{role.GitHubOIDC(nil, role.GitHubPullRequest("o/r"))}, Accounts: []string{"210987654321", "111122223333"}},
@@ -126,6 +130,8 @@ func TestTrustRefused(t *testing.T) {
 		{"any subject", role.Args{OIDC: gh("*")}, []string{`oidc[0].subjects[0]: "*" matches every subject`}},
 		{"any github owner", role.Args{OIDC: gh("repo:*/strata:ref:refs/heads/main", "repo:strata-iac/strata")},
 			[]string{`oidc[0].subjects[0]: "repo:*/strata:ref:refs/heads/main" does not name a repository and its owner literally`, `oidc[0].subjects[1]: "repo:strata-iac/strata" does not name`}},
+		{"any github owner id", role.Args{OIDC: gh("repo:strata-iac@*/strata@456789:ref:refs/heads/main")},
+			[]string{`oidc[0].subjects[0]: "repo:strata-iac@*/strata@456789:ref:refs/heads/main" does not name a repository and its owner literally`}},
 		{"issuer with scheme", role.Args{OIDC: []role.OIDC{{Issuer: "https://token.actions.githubusercontent.com", Subjects: []string{"x"}}}},
 			[]string{`oidc[0].issuer: "https://token.actions.githubusercontent.com" is not an OIDC issuer`}},
 		{"bad account", role.Args{Accounts: []string{"12345"}}, []string{`accounts[0]: "12345" is not an AWS account id`}},

@@ -31,6 +31,15 @@ type Config struct {
 	// repo:<owner>/<repo>:pull_request:ref:refs/pull/*/merge. Default false: GitHub's default
 	// subjects, whose environment form carries no branch.
 	RefInSubject bool `json:"refInSubject"`
+	// OwnerID is GitHub's immutable id of the repository's owner, for repositories whose OIDC
+	// tokens carry immutable subjects (the default for repositories created, renamed or
+	// transferred after 2026-07-15, an opt-in for older ones): with repositoryId the roles trust
+	// repo:<owner>@<ownerId>/<name>@<repositoryId>:…, which a recycled owner or repository name
+	// cannot match. The sub_claim_prefix of gh api repos/<owner>/<name>/actions/oidc/customization/sub
+	// shows the form the repository issues. Default none: GitHub's name-only subjects.
+	OwnerID int `json:"ownerId"`
+	// RepositoryID is GitHub's immutable id of the repository; set with ownerId, or neither.
+	RepositoryID int `json:"repositoryId"`
 	// OIDCProviderARN is the account's existing IAM OIDC provider for
 	// token.actions.githubusercontent.com (an account has at most one per URL). Default: create it.
 	OIDCProviderARN string `json:"oidcProviderArn"`

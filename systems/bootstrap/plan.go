@@ -5,6 +5,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/strata-iac/strata/components/bucket"
 	"github.com/strata-iac/strata/components/field"
@@ -128,6 +129,12 @@ func (c Config) Plan(st systems.Stage, region string) (Plan, error) {
 	if !branchRE.MatchString(branch) {
 		errs.Add("branch", "%q is not a branch name this trust can pin: use letters, digits, '.', '_', '/', '-', at most 200", branch)
 	}
+	switch {
+	case (c.OwnerID == 0) != (c.RepositoryID == 0):
+		errs.Add("ownerId", "ownerId and repositoryId go together: set both (the ids in the repository's sub_claim_prefix, repo:<owner>@<ownerId>/<name>@<repositoryId>) or neither")
+	case c.OwnerID < 0 || c.RepositoryID < 0:
+		errs.Add("ownerId", "GitHub's ids are positive integers: got ownerId %d, repositoryId %d", c.OwnerID, c.RepositoryID)
+	}
 	if c.OIDCProviderARN != "" && !providerRE.MatchString(c.OIDCProviderARN) {
 		errs.Add("oidcProviderArn", "%q is not the ARN of GitHub's OIDC provider: use arn:aws:iam::<account>:oidc-provider/%s", c.OIDCProviderARN, role.GitHubIssuer)
 	}
@@ -157,7 +164,8 @@ func (c Config) Plan(st systems.Stage, region string) (Plan, error) {
 		Logging: &bucket.Logging{TargetBucket: logs}, Protect: true}
 	p.KeyAlias = "alias/" + p.Naming.Name("secrets")
 
-	p.Preview = Role{Name: p.Naming.Name("preview"), Subjects: []string{previewSubject(c.Repository, c.RefInSubject)}}
+	subject := c.subjectRepository()
+	p.Preview = Role{Name: p.Naming.Name("preview"), Subjects: []string{previewSubject(subject, c.RefInSubject)}}
 	stages := c.Stages
 	if len(stages) == 0 {
 		stages = map[string]Stage{}
@@ -189,7 +197,7 @@ func (c Config) Plan(st systems.Stage, region string) (Plan, error) {
 		if r.Region != "" && !regionRE.MatchString(r.Region) {
 			errs.Add(field.Join(path, "region"), "%q is not an AWS region: use e.g. us-east-2", r.Region)
 		}
-		r.Subjects = []string{deploySubject(c.Repository, r.Environment, branch, c.RefInSubject)}
+		r.Subjects = []string{deploySubject(subject, r.Environment, branch, c.RefInSubject)}
 		p.Deploy = append(p.Deploy, r)
 	}
 	if len(errs) == 0 {
@@ -197,6 +205,16 @@ func (c Config) Plan(st systems.Stage, region string) (Plan, error) {
 		p.checkPolicies(&errs)
 	}
 	return p, field.Prefix(systems.Key(Key), errs.Err())
+}
+
+// subjectRepository is the repository as the subjects name it: owner/name, or with immutable
+// subjects owner@<ownerId>/name@<repositoryId>.
+func (c Config) subjectRepository() string {
+	if c.OwnerID <= 0 || c.RepositoryID <= 0 {
+		return c.Repository
+	}
+	owner, name, _ := strings.Cut(c.Repository, "/")
+	return fmt.Sprintf("%s@%d/%s@%d", owner, c.OwnerID, name, c.RepositoryID)
 }
 
 // previewSubject is the subject of a pull request's jobs.

@@ -54,6 +54,20 @@ func TestRefInSubject(t *testing.T) {
 	assert.Equal(t, []string{"repo:strata-iac/strata:environment:staging:ref:refs/heads/release"}, p.Deploy[1].Subjects)
 }
 
+func TestImmutableSubjects(t *testing.T) {
+	c := example()
+	c.OwnerID, c.RepositoryID = 123456, 456789
+	p, err := c.Plan(stage, "us-east-2")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"repo:strata-iac@123456/strata@456789:pull_request"}, p.Preview.Subjects)
+	assert.Equal(t, []string{"repo:strata-iac@123456/strata@456789:environment:production"}, p.Deploy[0].Subjects)
+
+	c.RefInSubject = true
+	p, err = c.Plan(stage, "us-east-2")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"repo:strata-iac@123456/strata@456789:environment:staging:ref:refs/heads/main"}, p.Deploy[1].Subjects)
+}
+
 func TestStageSettings(t *testing.T) {
 	c := example()
 	c.Stages = map[string]Stage{"prod": {Env: "production", Environment: "Production", Region: "eu-west-1"}}
@@ -92,6 +106,12 @@ func TestBadConfig(t *testing.T) {
 			"strata:bootstrap.oidcProviderArn: ",
 		}},
 		{"branch with a wildcard", func(c *Config) { c.Branch = "release/*" }, []string{`strata:bootstrap.branch: "release/*"`}},
+		{"owner id without repository id", func(c *Config) { c.OwnerID = 123456 }, []string{
+			"strata:bootstrap.ownerId: ownerId and repositoryId go together",
+		}},
+		{"negative ids", func(c *Config) { c.OwnerID, c.RepositoryID = -1, 456789 }, []string{
+			"strata:bootstrap.ownerId: GitHub's ids are positive integers",
+		}},
 		{"apps", func(c *Config) { c.Apps = []string{"kotta", "Kotta", "kotta"} }, []string{
 			"strata:bootstrap.apps[1]: ", `strata:bootstrap.apps[2]: "kotta" is listed twice`,
 		}},
