@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/strata-iac/strata/components/policy"
 	"github.com/strata-iac/strata/internal/mock"
 	"github.com/strata-iac/strata/internal/mocktest"
@@ -121,6 +123,25 @@ func TestProductionProtectsStatefulResources(t *testing.T) {
 	}{{"staging", false}, {"production", true}} {
 		t.Run(tc.stage, func(t *testing.T) {
 			checkProtection(t, runStage(t, tc.stage), tc.protect)
+		})
+	}
+}
+
+// A deleted secret keeps its name for its recovery window, so an unprotected secret with one
+// would stop the next deployment of a destroyed stage for up to 30 days; a protected one keeps a
+// window, so that a deletion can be undone.
+func TestSecretsRecoveryWindowFollowsProtection(t *testing.T) {
+	for _, stage := range append(stages, "bootstrap") {
+		t.Run(stage, func(t *testing.T) {
+			secrets := runStage(t, stage).ByType("aws:secretsmanager/secret:Secret")
+			for _, r := range secrets {
+				days, _ := r.In("recoveryWindowInDays").(float64)
+				if r.Protect {
+					assert.GreaterOrEqual(t, days, 7.0, "%s: a protected secret keeps a recovery window", r.Name)
+				} else {
+					assert.Equal(t, 0.0, r.In("recoveryWindowInDays"), "%s: an unprotected secret is deleted at once", r.Name)
+				}
+			}
 		})
 	}
 }

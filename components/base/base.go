@@ -74,7 +74,9 @@ type Base struct {
 var (
 	itemRead   = []string{"dynamodb:BatchGetItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"}
 	itemWrite  = []string{"dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}
-	itemUpdate = []string{"dynamodb:UpdateItem"}
+	// The worker saves a job's record whole (boto's Item.save: PutItem) as it moves through its
+	// states, and updates single attributes.
+	itemUpdate = []string{"dynamodb:PutItem", "dynamodb:UpdateItem"}
 	objRead    = []string{"s3:GetObject"}
 	objWrite   = []string{"s3:AbortMultipartUpload", "s3:PutObject"}
 	objDelete  = []string{"s3:DeleteObject"}
@@ -188,7 +190,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			policy.Allow("PostmortemWrite", objWrite, policy.Objects(bucketARN, "postmortem/")),
 			policy.Allow("CodeRead", objRead, policy.Objects(bucketARN, "code/")),
 			policy.Allow("ListBucket", []string{"s3:ListBucket"}, bucketARN),
-			policy.Allow("JobsReadUpdate", slices.Concat(itemRead, itemUpdate), jobsARN),
+			policy.Allow("JobsReadWrite", slices.Concat(itemRead, itemUpdate), jobsARN),
 			policy.Allow("UsersRead", itemRead, usersARN),
 		)
 	}).(pulumi.StringOutput)

@@ -87,7 +87,8 @@ func TestRoleGrantsAreExact(t *testing.T) {
 	}
 	web = append(web, "s3:GetObject "+bucketARN+"/code/*", "s3:ListBucket "+bucketARN)
 
-	for _, a := range append(append([]string{}, read...), "dynamodb:UpdateItem") {
+	// PutItem: the worker saves a job's record whole (boto's Item.save) at every state change.
+	for _, a := range append(append([]string{}, read...), "dynamodb:PutItem", "dynamodb:UpdateItem") {
 		worker = append(worker, a+" "+jobsARN)
 	}
 	for _, a := range read {

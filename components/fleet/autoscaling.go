@@ -51,16 +51,22 @@ func (b *builder) autoscaling() error {
 		MaxSize:            pulumi.Int(s.MaxSize),
 		// The starting size only, once policies or another service scale the group (see below).
 		DesiredCapacity: pulumi.Int(*s.DesiredCapacity),
-		InstanceRefresh: &autoscaling.GroupInstanceRefreshArgs{
+		// Scale-in protection would also stall instance refreshes and destroys.
+		ProtectFromScaleIn: pulumi.Bool(false),
+		Tags:               asgTags,
+	}
+	if !s.Refresh.Manual {
+		refresh := &autoscaling.GroupInstanceRefreshArgs{
 			Strategy: pulumi.String("Rolling"),
 			Preferences: &autoscaling.GroupInstanceRefreshPreferencesArgs{
 				MinHealthyPercentage: pulumi.Int(*s.Refresh.MinHealthyPercent),
 				MaxHealthyPercentage: pulumi.Int(s.Refresh.MaxHealthyPercent),
 			},
-		},
-		// Scale-in protection would also stall instance refreshes and destroys.
-		ProtectFromScaleIn: pulumi.Bool(false),
-		Tags:               asgTags,
+		}
+		if s.Refresh.OnTagChange {
+			refresh.Triggers = pulumi.StringArray{pulumi.String("tag")}
+		}
+		asgArgs.InstanceRefresh = refresh
 	}
 	if len(a.InstanceTypes) == 1 && s.Purchase == OnDemand {
 		// The concrete version, not $Latest, so that a template change starts an instance refresh.

@@ -97,6 +97,18 @@ func TestAutoscalingDefaults(t *testing.T) {
 	assert.Equal(t, sg.ID, res.Outputs["securityGroupId"])
 }
 
+func TestRefreshModes(t *testing.T) {
+	res, _ := deploy(t, workers(fleet.Autoscaling{MaxSize: 3, Refresh: fleet.Refresh{OnTagChange: true}}))
+	asg := mocktest.One(t, res, typeASG)
+	assert.Equal(t, []string{"tag"}, strs(asg.In("instanceRefresh.triggers")), "a tag change refreshes too")
+	assert.Equal(t, "Rolling", asg.In("instanceRefresh.strategy"))
+
+	res, _ = deploy(t, workers(fleet.Autoscaling{MaxSize: 3, Refresh: fleet.Refresh{Manual: true}}))
+	asg = mocktest.One(t, res, typeASG)
+	assert.Nil(t, asg.In("instanceRefresh"), "the operator refreshes by hand")
+	assert.Equal(t, "1", asg.In("launchTemplate.version"), "new launches still take the new version")
+}
+
 func TestImageAndArchitecture(t *testing.T) {
 	tests := []struct {
 		name              string

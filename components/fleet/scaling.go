@@ -107,6 +107,13 @@ type Autoscaling struct {
 
 // Refresh is the rolling instance refresh a new launch template version starts.
 type Refresh struct {
+	// Manual leaves refreshes to the operator (aws autoscaling start-instance-refresh): a new
+	// launch template version only reaches instances launched afterwards. For instances that are
+	// configured by hand after launch, which an automatic refresh would replace with bare ones.
+	Manual bool
+	// OnTagChange refreshes the group when its tags change too: for apps that read their
+	// settings from tags, which reach an instance only at launch. Not with Manual.
+	OnTagChange bool
 	// MinHealthyPercent of the desired capacity stays in service during a refresh, 0 to 100.
 	// Default 100: replacements launch before instances terminate.
 	MinHealthyPercent *int
@@ -341,6 +348,9 @@ func (s *Autoscaling) validate(physical string) error {
 	}
 	errs.Range("healthCheckGraceSeconds", s.HealthCheckGraceSeconds, 0, maxGraceSeconds, "seconds")
 	r := s.Refresh
+	if r.Manual && r.OnTagChange {
+		errs.Add("refresh.onTagChange", "needs automatic refreshes: remove manual, or onTagChange")
+	}
 	errs.Range("refresh.minHealthyPercent", *r.MinHealthyPercent, 0, 100, "percent")
 	switch {
 	case r.MaxHealthyPercent < 100 || r.MaxHealthyPercent > 200:

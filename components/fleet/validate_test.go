@@ -131,6 +131,8 @@ func TestRefusedFleets(t *testing.T) {
 			[]string{"autoscaling.refresh.maxHealthyPercent: 190 is more than 100 above minHealthyPercent 50"}},
 		{"refresh bounds", workers(fleet.Autoscaling{MaxSize: 2, Refresh: fleet.Refresh{MinHealthyPercent: ptr(101), MaxHealthyPercent: 201}}),
 			[]string{"autoscaling.refresh.minHealthyPercent: 101 is out of range: use 0 to 100 percent", "autoscaling.refresh.maxHealthyPercent: 201 is out of range: use 100 to 200 percent"}},
+		{"manual refresh on tag changes", workers(fleet.Autoscaling{MaxSize: 2, Refresh: fleet.Refresh{Manual: true, OnTagChange: true}}),
+			[]string{"autoscaling.refresh.onTagChange: needs automatic refreshes"}},
 		{"refresh that replaces nothing", workers(fleet.Autoscaling{MaxSize: 2, Refresh: fleet.Refresh{MaxHealthyPercent: 100}}),
 			[]string{"autoscaling.refresh.maxHealthyPercent: 100 equals minHealthyPercent"}},
 		{"health checks", workers(fleet.Autoscaling{MaxSize: 2, HealthCheckType: "ELB", HealthCheckGraceSeconds: -1}),

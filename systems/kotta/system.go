@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/strata-iac/strata/components/credential"
 	"github.com/strata-iac/strata/components/fleet"
 	"github.com/strata-iac/strata/components/loadbalancer"
 	"github.com/strata-iac/strata/components/policy"
@@ -239,10 +240,17 @@ func (p PlatformPlan) secret(ctx *pulumi.Context, name string, s SecretPlan, par
 		return secretRef{ref: s.Ref, arn: pulumi.String(found.Arn).ToStringOutput()}, nil
 	}
 	physical := p.Naming.Name(s.Group)
+	// A deleted secret keeps its name for its recovery window: an unprotected stage deletes at
+	// once, so that it can be destroyed and deployed again the same day.
+	window := 0
+	if p.Protect {
+		window = credential.DefaultProtectedRecoveryDays
+	}
 	secret, err := secretsmanager.NewSecret(ctx, name, &secretsmanager.SecretArgs{
-		Name:        pulumi.String(physical),
-		Description: pulumi.String(s.Description),
-		Tags:        pulumi.ToStringMap(p.Naming.Tags(s.Group)),
+		Name:                 pulumi.String(physical),
+		Description:          pulumi.String(s.Description),
+		RecoveryWindowInDays: pulumi.Int(window),
+		Tags:                 pulumi.ToStringMap(p.Naming.Tags(s.Group)),
 	}, parent, pulumi.Protect(p.Protect))
 	if err != nil {
 		return secretRef{}, err

@@ -249,7 +249,8 @@ func TestIAMGrantsAreExact(t *testing.T) {
 	workerGrants := mocktest.Grants(mocktest.Document(t, get(t, res, typePolicy, "kotta-worker"), "policy"))
 	bucketARN := "arn:aws:s3:::" + bucket
 	for _, g := range []string{"s3:PutObject " + bucketARN + "/postmortem/*", "s3:PutObject " + bucketARN + "/outputs/*",
-		"s3:GetObject " + bucketARN + "/code/*", "dynamodb:UpdateItem arn:aws:dynamodb:" + region + ":" + account + ":table/kotta-test-jobs"} {
+		"s3:GetObject " + bucketARN + "/code/*", "dynamodb:UpdateItem arn:aws:dynamodb:" + region + ":" + account + ":table/kotta-test-jobs",
+		"dynamodb:PutItem arn:aws:dynamodb:" + region + ":" + account + ":table/kotta-test-jobs"} {
 		assert.Contains(t, workerGrants, g)
 	}
 	assert.NotContains(t, workerGrants, "s3:GetObject "+bucketARN+"/postmortem/*", "workers never read the logs back")
