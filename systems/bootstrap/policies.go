@@ -197,6 +197,9 @@ func deployStatements(group string, s scope) []policy.Statement {
 		default:
 			out = append(out, inRegion(policy.Allow(sid(svc.prefix, "write"), svc.write, "*"), s.region))
 		}
+		if len(svc.unscoped) > 0 {
+			out = append(out, inRegion(policy.Allow(sid(svc.prefix, "unscoped"), svc.unscoped, "*"), s.region))
+		}
 	}
 	return out
 }

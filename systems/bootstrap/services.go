@@ -57,6 +57,9 @@ type service struct {
 	// resources are the ARN patterns write is limited to, by name; nil when the service names its
 	// resources by generated ids, and write is then limited to the stage's region.
 	resources func(s scope) []string
+	// unscoped are write actions that IAM cannot limit to resources at all: granted on "*" within
+	// the stage's region, beside the named writes.
+	unscoped []string
 	// global services take every request at one endpoint, so no region condition applies.
 	global bool
 }
@@ -264,6 +267,11 @@ var services = []service{
 		write: []string{"logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy",
 			"logs:DeleteRetentionPolicy", "logs:TagResource", "logs:UntagResource", "logs:TagLogGroup",
 			"logs:UntagLogGroup", "logs:AssociateKmsKey", "logs:DisassociateKmsKey"},
+		// WAF's logging to a log group registers a log delivery and adds the group to the
+		// account's CloudWatch Logs resource policy, on the caller's permissions (CloudWatch Logs
+		// User Guide, "Enabling logging from AWS services"); neither takes a resource ARN.
+		unscoped: []string{"logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery",
+			"logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DeleteResourcePolicy"},
 		resources: func(s scope) []string {
 			// Services put their own prefix first: /aws/rds/instance/<name>/…, /ecs/<name>, aws-waf-logs-<name>.
 			var out []string

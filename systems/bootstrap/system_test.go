@@ -216,6 +216,15 @@ func TestDeployRoleScope(t *testing.T) {
 	}
 }
 
+// WAF logging to a log group (the front's web ACL in production) registers a log delivery and
+// edits the account's CloudWatch Logs resource policy with the deploying identity's permissions.
+func TestDeployRoleCanSetUpWAFLogging(t *testing.T) {
+	docs := roleDocuments(t, mustDeploy(t, example()), "bootstrap-deploy-production")
+	for _, a := range []string{"logs:CreateLogDelivery", "logs:PutResourcePolicy", "wafv2:PutLoggingConfiguration"} {
+		assert.True(t, allows(docs, a, "*"), "%s", a)
+	}
+}
+
 func TestDeployRoleWritesOnlyItsOwnState(t *testing.T) {
 	docs := roleDocuments(t, mustDeploy(t, example()), "bootstrap-deploy-staging")
 	state := "arn:aws:s3:::example-strata-pulumi-state-use2/.pulumi/"
