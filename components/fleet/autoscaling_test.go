@@ -153,6 +153,10 @@ func TestLaunchOptions(t *testing.T) {
 	assert.Equal(t, "required", lt.In("metadataOptions.httpTokens"))
 	assert.Equal(t, "enabled", lt.In("metadataOptions.instanceMetadataTags"))
 	assert.Equal(t, "true", lt.In("networkInterfaces[0].associatePublicIpAddress"))
+
+	args.IMDSv1 = true
+	res, _ = deploy(t, args)
+	assert.Equal(t, "optional", mocktest.One(t, res, typeLT).In("metadataOptions.httpTokens"), "token-less requests only when asked")
 	sg := mocktest.One(t, res, typeSG)
 	assert.Equal(t, []string{sg.ID, "sg-0aaaaaaaaaaaaaaaa"}, strs(lt.In("networkInterfaces[0].securityGroups")))
 

@@ -62,6 +62,10 @@ type Args struct {
 	// IMDSv2 tokens, and so the role's credentials, out of reach of containers on a bridge
 	// network; set 2 only for containers that must reach IMDS themselves.
 	IMDSHopLimit int
+	// IMDSv1 also answers instance metadata requests without a session token. Default false:
+	// IMDSv2 only, whose tokens a server-side request forgery cannot obtain. Only for software
+	// that cannot send a token; strata check reports it unless the config opted in.
+	IMDSv1 bool
 	// MetadataTags exposes the instances' tags through the instance metadata service (the way
 	// Cloud Kotta's app reads its settings).
 	MetadataTags bool
@@ -426,7 +430,7 @@ func (b *builder) launchTemplate(logical string, t template) (*ec2.LaunchTemplat
 		},
 		MetadataOptions: &ec2.LaunchTemplateMetadataOptionsArgs{
 			HttpEndpoint:            pulumi.String("enabled"),
-			HttpTokens:              pulumi.String("required"),
+			HttpTokens:              pulumi.String(map[bool]string{true: "optional", false: "required"}[a.IMDSv1]),
 			HttpPutResponseHopLimit: pulumi.Int(a.IMDSHopLimit),
 			InstanceMetadataTags:    pulumi.String(map[bool]string{true: "enabled", false: "disabled"}[a.MetadataTags]),
 		},

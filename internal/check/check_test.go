@@ -583,6 +583,8 @@ var ruleCases = []ruleCase{
 	{"security.database.public", rdsType, map[string]any{"publiclyAccessible": true}, map[string]any{"publiclyAccessible": false}},
 	{"security.publicip", ltType, map[string]any{"networkInterfaces": []any{map[string]any{"associatePublicIpAddress": "true"}}},
 		map[string]any{"networkInterfaces": []any{map[string]any{"associatePublicIpAddress": "false"}}}},
+	{"security.imdsv2", ltType, map[string]any{"metadataOptions": map[string]any{"httpTokens": "optional"}},
+		map[string]any{"metadataOptions": map[string]any{"httpTokens": "required"}}},
 	{"security.ingress.open", ingressType, map[string]any{"ipProtocol": "tcp", "fromPort": 22.0, "toPort": 22.0, "cidrIpv6": "::/0"},
 		map[string]any{"ipProtocol": "tcp", "fromPort": 443.0, "toPort": 443.0, "cidrIpv6": "::/0"}},
 	{"sns.topic.fifo", topicType, map[string]any{"name": "alarms.fifo"}, map[string]any{"name": "alarms.fifo", "fifoTopic": true}},
@@ -762,4 +764,13 @@ func TestRulesFire(t *testing.T) {
 			assert.Empty(t, good[rc.id], "%v broke %s", rc.good, rc.id)
 		})
 	}
+}
+
+// An instance launched from a template takes the template's metadata options, which are judged
+// on the template; one without a template must require tokens itself.
+func TestIMDSv2OnInstances(t *testing.T) {
+	fromTemplate := rulesFired(t, instanceType, map[string]any{"launchTemplate": map[string]any{"id": "lt-1", "version": "1"}})
+	assert.Empty(t, fromTemplate["security.imdsv2"])
+	bare := rulesFired(t, instanceType, map[string]any{"instanceType": "t3.micro"})
+	assert.NotEmpty(t, bare["security.imdsv2"], "unset, EC2 may allow IMDSv1")
 }

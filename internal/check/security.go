@@ -16,6 +16,14 @@ var publicIPs = map[string][]string{
 	ecsServiceType: {"networkConfiguration.assignPublicIp"},
 }
 
+// metadataTokens are the properties that decide whether instance metadata needs a session token
+// (IMDSv2), by type.
+var metadataTokens = map[string]string{
+	ltType:               "metadataOptions.httpTokens",
+	instanceType:         "metadataOptions.httpTokens",
+	ibInfrastructureType: "instanceMetadataOptions.httpTokens",
+}
+
 // webPorts are the ports a security group may open to the whole internet without an opt-in.
 var webPorts = []float64{80, 443}
 
@@ -41,6 +49,22 @@ var security = set{rules: []Rule{
 						report(path, v, "no public IPv4 address (instances and tasks reach out through NAT or VPC endpoints)")
 					}
 				})
+			}
+		},
+	},
+	{
+		// Unset, EC2 takes the AMI's or the account's default, which may allow IMDSv1.
+		ID: "security.imdsv2", Types: []string{ltType, instanceType, ibInfrastructureType},
+		Paths: []string{"metadataOptions.httpTokens", "instanceMetadataOptions.httpTokens"}, Security: true,
+		Source: "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html",
+		Check: func(r *Resource, report Reporter) {
+			p := metadataTokens[r.Type]
+			v := r.Get(p)
+			if v == nil && r.Type == instanceType && r.Get("launchTemplate") != nil {
+				return // the launch template's options apply, and it is judged itself
+			}
+			if v != "required" {
+				report(p, v, "instance metadata only with a session token (httpTokens required, IMDSv2)")
 			}
 		},
 	},

@@ -111,7 +111,8 @@ type InstanceProfile struct {
 // existing one (name).
 type Placement struct {
 	// Strategy creates the placement group aot-<env>-<pool>: cluster (low latency, one zone),
-	// spread (distinct racks, at most 7 running members per zone) or partition.
+	// spread (distinct racks, at most 7 members per zone: a larger pool lists more zones) or
+	// partition.
 	Strategy string `json:"strategy"`
 	// PartitionCount is the number of partitions of a partition group, 1 to 7. Default 2.
 	PartitionCount int `json:"partitionCount"`

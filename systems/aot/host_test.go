@@ -368,6 +368,41 @@ func TestBootstrapRefusesWhatItCannotTrust(t *testing.T) {
 	}
 }
 
+// The bootstrap checks the image's tools before anything else: an image without one (Ubuntu has no
+// AWS CLI) fails the run with the tool's name and changes nothing.
+func TestBootstrapRefusesAnImageWithoutItsTools(t *testing.T) {
+	tools := []string{"aws", "python3", "flock", "curl", "awk", "tar", "gzip", "sha256sum", "cmp", "sshd", "systemctl"}
+	tests := [][]string{{"aws"}, {"python3"}, {"flock"}, {"aws", "python3"}}
+	for _, tool := range tools[3:] {
+		tests = append(tests, []string{tool})
+	}
+	for _, missing := range tests {
+		t.Run(strings.Join(missing, "+"), func(t *testing.T) {
+			h := newHost(t)
+			// The document itself needs only these; every tool the script needs is a stub, except
+			// the missing ones.
+			sys := t.TempDir()
+			for _, cmd := range []string{"bash", "mktemp", "cat", "rm"} {
+				p, err := exec.LookPath(cmd)
+				require.NoError(t, err)
+				require.NoError(t, os.Symlink(p, filepath.Join(sys, cmd)))
+			}
+			bin := t.TempDir()
+			for _, tool := range tools {
+				if !slices.Contains(missing, tool) {
+					require.NoError(t, os.WriteFile(filepath.Join(bin, tool), []byte("#!/bin/sh\nexit 0\n"), 0o755))
+				}
+			}
+			before := h.snapshot()
+			out, err := h.run("PATH=" + bin + ":" + sys)
+			require.Error(t, err, out)
+			assert.Contains(t, out, "this image lacks "+strings.Join(missing, " ")+" on the PATH")
+			assert.Contains(t, out, "use an image that provides them")
+			assert.Equal(t, before, h.snapshot(), "nothing is written")
+		})
+	}
+}
+
 // The example stage installs its commands, which then list the members from the facts.
 func TestExampleStageRuns(t *testing.T) {
 	h := newHost(t)

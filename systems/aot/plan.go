@@ -45,6 +45,7 @@ const (
 	maxSecurityGroups = 16 // security groups per network interface, EC2's highest quota
 	ownSecurityGroups = 2  // the member's own and the cluster's
 	maxObjectTags     = 10 // S3 object tags (S3 User Guide, "Categorizing your storage using tags")
+	maxSpreadPerZone  = 7  // running instances of a spread placement group per zone (EC2 User Guide, "Placement strategies")
 	defaultZone       = 0
 	publicIPWhy       = "a public IPv4 address on an aot member, asked for in config; SSH stays open to members only"
 )
@@ -373,6 +374,7 @@ func (pl *planner) group(name string, pool bool, count int, own Settings) (Group
 				Key: field.Join(systems.Key(Key), src["publicIp"]), Why: publicIPWhy})
 		}
 	}
+	pl.checkSpread(s, src, noun+" "+name, g.Members)
 	pl.checkFleet(a, gp, src)
 	g.Fleet = a
 
@@ -466,6 +468,34 @@ func (pl *planner) zones(s Settings, src map[string]string, public bool) []int {
 		errs.Add(src["zones"], "lists %d zones but a cluster placement group lies in one: list one zone", len(zones))
 	}
 	return zones
+}
+
+// checkSpread refuses a spread placement group with more members in one zone than AWS runs there,
+// counting them as the members are placed: in turn over the zones, or all in one subnet.
+func (pl *planner) checkSpread(s Settings, src map[string]string, what string, members []Member) {
+	if s.Placement == nil || s.Placement.Strategy != fleet.PlacementSpread {
+		return
+	}
+	perZone := map[int]int{}
+	worst := 0
+	for _, m := range members {
+		perZone[m.Zone]++
+		worst = max(worst, perZone[m.Zone])
+	}
+	if worst <= maxSpreadPerZone {
+		return
+	}
+	need := (len(members) + maxSpreadPerZone - 1) / maxSpreadPerZone
+	where := fmt.Sprintf("%d zones, %d in one", len(perZone), worst)
+	if len(perZone) == 1 {
+		where = "one zone"
+	}
+	fix := fmt.Sprintf("list at least %d zones (members take them in turn)", need)
+	if s.SubnetID != "" {
+		where, fix = "one subnet, so one zone", fmt.Sprintf("drop subnetId and list at least %d zones", need)
+	}
+	pl.errs.Add(field.Join(src["placement"], "strategy"), "spread puts the %d members of %s in %s: a spread placement group runs at most %d instances per Availability Zone; %s, lower count, or use partition",
+		len(members), what, where, maxSpreadPerZone, fix)
 }
 
 func (pl *planner) checkSecurityGroups(ids []string, at string) {

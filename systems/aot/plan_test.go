@@ -233,6 +233,61 @@ func TestPlanRefusesBadConfig(t *testing.T) {
 	}
 }
 
+// A spread placement group runs at most 7 instances per zone, counted as members are placed: in
+// turn over the pool's zones. Partition groups take at most 7 partitions.
+func TestPlanFitsPlacementGroupsInTheirZones(t *testing.T) {
+	spread := &Placement{Strategy: "spread"}
+	tests := []struct {
+		name string
+		edit func(c *Config)
+		want string // "" when accepted
+	}{
+		{"7 in one zone", func(c *Config) { c.Pools["worker"] = Pool{Count: 7, Settings: Settings{Placement: spread}} }, ""},
+		{"8 in one zone", func(c *Config) { c.Pools["worker"] = Pool{Count: 8, Settings: Settings{Placement: spread}} },
+			"strata:aot.pools.worker.placement.strategy: spread puts the 8 members of pool worker in one zone: a spread placement group runs at most 7 instances per Availability Zone; list at least 2 zones"},
+		{"8 over two zones", func(c *Config) {
+			c.Pools["worker"] = Pool{Count: 8, Settings: Settings{Placement: spread, Zones: []int{0, 1}}}
+		}, ""},
+		{"15 over two zones", func(c *Config) {
+			c.Pools["worker"] = Pool{Count: 15, Settings: Settings{Placement: spread, Zones: []int{0, 1}}}
+		}, "strata:aot.pools.worker.placement.strategy: spread puts the 15 members of pool worker in 2 zones, 8 in one: a spread placement group runs at most 7 instances per Availability Zone; list at least 3 zones"},
+		{"21 over three zones", func(c *Config) {
+			c.Pools["worker"] = Pool{Count: 21, Settings: Settings{Placement: spread, Zones: []int{2, 0, 1}}}
+		}, ""},
+		{"8 in one subnet", func(c *Config) {
+			c.Pools["worker"] = Pool{Count: 8, Settings: Settings{Placement: spread, SubnetID: "subnet-0123456789abcdef0"}}
+		}, "strata:aot.pools.worker.placement.strategy: spread puts the 8 members of pool worker in one subnet, so one zone: a spread placement group runs at most 7 instances per Availability Zone; drop subnetId"},
+		{"spread by default", func(c *Config) {
+			c.Defaults.Placement = spread
+			c.Pools["worker"] = Pool{Count: 9}
+		}, "strata:aot.defaults.placement.strategy: spread puts the 9 members of pool worker in one zone"},
+		{"8 in a cluster group", func(c *Config) {
+			c.Pools["worker"] = Pool{Count: 8, Settings: Settings{Placement: &Placement{Strategy: "cluster"}}}
+		}, ""},
+		{"8 in a partition group", func(c *Config) {
+			c.Pools["worker"] = Pool{Count: 8, Settings: Settings{Placement: &Placement{Strategy: "partition", PartitionCount: 7}}}
+		}, ""},
+		{"8 partitions", func(c *Config) {
+			c.Pools["worker"] = Pool{Count: 8, Settings: Settings{Placement: &Placement{Strategy: "partition", PartitionCount: 8}}}
+		}, "strata:aot.pools.worker.placement.partitionCount: 8 is out of range"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := example()
+			tt.edit(&c)
+			_, err := c.Plan(stage, site)
+			if tt.want == "" {
+				assert.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			problems := field.Problems(err)
+			require.Len(t, problems, 1, "%v", err)
+			assert.Contains(t, problems[0].Error(), tt.want)
+		})
+	}
+}
+
 func TestFleetKeysName(t *testing.T) {
 	src := map[string]string{"image": "defaults.image", "instanceType": "pools.x.instanceType", "volumes": "pools.x.volumes",
 		"rootVolume": "defaults.rootVolume", "placement": "pools.x.placement", "instanceProfile": "defaults.instanceProfile",

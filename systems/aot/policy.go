@@ -17,16 +17,30 @@ func (a account) parameterARN(path string) string {
 // ssmService is Systems Manager's endpoint in the region: the only way the key decrypts.
 func (a account) ssmService() string { return "ssm." + a.Region + ".amazonaws.com" }
 
+// parameterContext is the encryption context key under which Systems Manager passes a
+// SecureString's full ARN to KMS: a condition on it scopes a decrypt to named parameters.
+const parameterContext = "kms:EncryptionContext:PARAMETER_ARN"
+
+// groupKeys are the ARN patterns of the parameters one group reads: the cluster's root key and its
+// own members' host keys.
+func groupKeys(a account, parameterPath, group string) []string {
+	return []string{a.parameterARN(parameterPath + "/root"), a.parameterARN(parameterPath + "/groups/" + group)}
+}
+
 // groupPolicy is the policy of one group's instance role: read the cluster's files and tarballs,
 // write the bootstrap logs, and read (and decrypt, through Systems Manager only) the cluster's
 // root key and the group's own members' host keys. Nothing else of the account.
+//
+// Every member's role also has AmazonSSMManagedInstanceCore, which allows ssm:GetParameter on any
+// parameter: the decrypt, scoped by the parameter's ARN, is what keeps a group from the others'
+// host keys.
 func groupPolicy(a account, parameterPath, group, bucketARN, keyARN string) (string, error) {
+	keys := groupKeys(a, parameterPath, group)
 	return policy.New(
 		policy.Allow("ReadClusterFiles", []string{"s3:GetObject"},
 			policy.Objects(bucketARN, "cluster/"), policy.Objects(bucketARN, "bootstrap/")),
 		policy.Allow("WriteBootstrapLogs", []string{"s3:PutObject"}, policy.Objects(bucketARN, "logs/")),
-		policy.Allow("ReadSSHKeys", []string{"ssm:GetParameter"},
-			a.parameterARN(parameterPath+"/root"), a.parameterARN(parameterPath+"/groups/"+group)),
+		policy.Allow("ReadSSHKeys", []string{"ssm:GetParameter"}, keys...),
 		policy.Statement{
 			Sid:      "DecryptSSHKeys",
 			Effect:   "Allow",
@@ -34,6 +48,7 @@ func groupPolicy(a account, parameterPath, group, bucketARN, keyARN string) (str
 			Resource: []string{keyARN},
 			Condition: policy.Condition{
 				"StringEquals": {"kms:ViaService": a.ssmService()},
+				"StringLike":   {parameterContext: keys},
 			},
 		},
 	).JSON()

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -318,6 +319,68 @@ func TestMemberRolesReadOnlyTheirClusterFiles(t *testing.T) {
 				"the key decrypts through Parameter Store only")
 		}
 	}
+}
+
+// Every member's role may call ssm:GetParameter on any parameter (AmazonSSMManagedInstanceCore),
+// so the decrypt is what keeps a group from another's host keys: Systems Manager passes the
+// parameter's ARN to KMS as the encryption context PARAMETER_ARN, and each group's condition
+// matches the root key and its own members' host keys only. Pool "work" is a prefix of "worker".
+func TestMemberRolesDecryptOnlyTheirOwnKeys(t *testing.T) {
+	c := example()
+	c.Pools["work"] = Pool{Count: 1}
+	res := mustDeploy(t, c)
+	const arn = "arn:aws:ssm:us-east-2:123456789012:parameter"
+	params := map[string]string{} // parameter ARN → the group that may read it ("" for all)
+	for _, r := range res.ByType(typeParameter) {
+		name := r.In("name").(string)
+		group := ""
+		if rest, ok := strings.CutPrefix(name, "/aot/test/groups/"); ok {
+			group, _, _ = strings.Cut(rest, "/")
+		}
+		params[arn+name] = group
+	}
+	require.Len(t, params, 5, "the root key and four host keys")
+
+	for _, group := range []string{"worker", "work", "head"} {
+		t.Run(group, func(t *testing.T) {
+			doc := mocktest.Document(t, mocktest.Named(t, res, typePolicy, "aot-"+group), "policy")
+			var decrypt map[string]map[string]any
+			for _, s := range doc.Statement {
+				if s.Sid == "DecryptSSHKeys" {
+					decrypt = s.Condition
+				}
+			}
+			require.NotNil(t, decrypt, "the role decrypts the keys")
+			assert.Equal(t, map[string]any{"kms:ViaService": "ssm.us-east-2.amazonaws.com"}, decrypt["StringEquals"])
+			assert.Equal(t, map[string]any{"kms:EncryptionContext:PARAMETER_ARN": []any{
+				arn + "/aot/test/root/*", arn + "/aot/test/groups/" + group + "/*",
+			}}, decrypt["StringLike"], "exactly the parameters the group reads")
+			patterns := decrypt["StringLike"]["kms:EncryptionContext:PARAMETER_ARN"].([]any)
+			for param, owner := range params {
+				want := owner == "" || owner == group
+				assert.Equal(t, want, slices.ContainsFunc(patterns, func(p any) bool { return stringLike(p.(string), param) }),
+					"%s decrypting %s", group, param)
+			}
+		})
+	}
+}
+
+// stringLike matches s against an IAM StringLike pattern: * is any run of characters, ? one.
+func stringLike(pattern, s string) bool {
+	var re strings.Builder
+	re.WriteString("^")
+	for _, r := range pattern {
+		switch r {
+		case '*':
+			re.WriteString(".*")
+		case '?':
+			re.WriteString(".")
+		default:
+			re.WriteString(regexp.QuoteMeta(string(r)))
+		}
+	}
+	re.WriteString("$")
+	return regexp.MustCompile(re.String()).MatchString(s)
 }
 
 func TestBootstrapAssociation(t *testing.T) {

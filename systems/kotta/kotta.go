@@ -132,6 +132,25 @@ type Deps struct {
 	Logs *environment.Logs
 }
 
+// OptIns are the deliberate security exceptions the stage's config asks for: token-less instance
+// metadata on the web server's and the workers' launch templates.
+func (p Plan) OptIns() []systems.OptIn {
+	pl := p.Platform
+	if pl == nil || !pl.IMDSv1 {
+		return nil
+	}
+	why := "the upstream app reads instance metadata without a session token (IMDSv1)"
+	key := field.Join(systems.Key(KeyPlatform), "instanceMetadataV1")
+	out := []systems.OptIn{{Type: launchTemplateType, Name: App + "-" + groupWeb, Key: key, Why: why}}
+	for _, pool := range pl.Pools {
+		out = append(out, systems.OptIn{Type: launchTemplateType, Name: App + "-" + workersGroup + pool.Name, Key: key, Why: why})
+	}
+	return out
+}
+
+// launchTemplateType is the type token of the fleets' launch templates, which opt-ins name.
+const launchTemplateType = "aws:ec2/launchTemplate:LaunchTemplate"
+
 // DataBuckets names the bucket whose server access logs the stage's log bucket receives: the
 // jobs bucket when this stack has the base layer (one read through a stack reference is another
 // stack's).

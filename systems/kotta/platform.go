@@ -93,6 +93,12 @@ type Platform struct {
 	// a path or name prefix, e.g. arn:aws:iam::123456789012:role/kotta-users/*. Those roles must
 	// trust the web server's and the pools' roles. Default none: jobs then cannot stage inputs.
 	UserRoleARNs []string `json:"userRoleArns"`
+	// InstanceMetadataV1 lets the web server and the workers read instance metadata without a
+	// session token (IMDSv1). The upstream app sends none: it reads its role's credentials and
+	// instance id, and a worker its start time, with plain GET requests, which IMDSv2 refuses, so
+	// an unmodified app fails at start without this. Default false: IMDSv2 only, for an app
+	// changed to send a token (see the README). strata check reports it as a deliberate exception.
+	InstanceMetadataV1 bool `json:"instanceMetadataV1"`
 }
 
 // BaseSource says where the platform's base layer comes from.
@@ -200,6 +206,8 @@ type PlatformPlan struct {
 	Dedicated *loadbalancer.Args
 	// UserRoles are the users' roles the instances may assume.
 	UserRoles []string
+	// IMDSv1 lets the instances read instance metadata without a token.
+	IMDSv1 bool
 }
 
 // WebPlan is the web server, prepared.
@@ -252,7 +260,7 @@ var (
 // either, the caller reports that the platform has no base layer.
 func (c Platform) Plan(st systems.Stage, b *base.Args) (PlatformPlan, error) {
 	var errs field.Errors
-	p := PlatformPlan{Naming: st.Naming(App), Protect: st.Protect, BaseStack: c.Base.Stack}
+	p := PlatformPlan{Naming: st.Naming(App), Protect: st.Protect, BaseStack: c.Base.Stack, IMDSv1: c.InstanceMetadataV1}
 	if !st.Network {
 		errs.Add("", "the platform runs in a VPC: set strata:network (a new VPC, or an existing one by id)")
 	}
@@ -561,6 +569,7 @@ func (p PlatformPlan) webFleet(w wiring) fleet.Args {
 		Architecture:  architecture(types),
 		InstanceTypes: types,
 		UserData:      p.userData(RoleWeb, w),
+		IMDSv1:        p.IMDSv1,
 		Role:          fleet.Permissions{Policy: w.policy, Attach: map[string]pulumi.StringInput{"base": w.basePolicy}},
 		SecurityGroup: fleet.Rules{Ingress: []secgroup.Rule{{
 			Name: "from-alb", Description: "The web server port from the load balancer", FromPort: WebPort, SecurityGroupID: w.frontGroup,
@@ -571,17 +580,23 @@ func (p PlatformPlan) webFleet(w wiring) fleet.Args {
 			TargetGroupARNs:         w.targetGroups,
 			HealthCheckGraceSeconds: webGraceSeconds,
 			Tags:                    p.webTags(w),
+			// The app's settings are tags, which reach an instance only at launch.
+			Refresh: fleet.Refresh{OnTagChange: true},
 		},
 		DependsOn: w.dependsOn,
 	}
 }
 
-// poolFleet is a pool's autoscaling group: from minSize, one more worker each minute while jobs
-// wait in the pending queue, one fewer each minute once no job has run for idleMinutes.
+// poolFleet is a pool's autoscaling group: from minSize, more workers while jobs wait in the
+// pending queue (more at once the longer the backlog), one fewer each minute once no job has run
+// for idleMinutes.
 func (p PlatformPlan) poolFleet(pp PoolPlan, w wiring) fleet.Args {
 	q := w.queues[pp.Name]
 	out := fleet.ScaleOutOnQueue("jobs-waiting", q.pending)
 	out.WarmupSeconds = scaleOutWarmupSeconds
+	// Instances still warming up count as capacity, so one alarm asking again for the same step
+	// adds nothing until they are warm: a backlog gets a step sized to it.
+	out.Adjustment, out.Steps = 0, scaleOutSteps
 	purchase := fleet.OnDemand
 	if pp.Purchase == spot {
 		purchase = fleet.Spot
@@ -597,16 +612,32 @@ func (p PlatformPlan) poolFleet(pp PoolPlan, w wiring) fleet.Args {
 		InstanceTypes: pp.InstanceTypes,
 		RootVolume:    fleet.RootVolume{SizeGiB: pp.RootVolumeGiB},
 		UserData:      p.userData(RoleWorker, w),
+		IMDSv1:        p.IMDSv1,
 		Role:          fleet.Permissions{Policy: w.policy, Attach: map[string]pulumi.StringInput{"base": w.basePolicy}},
+		SecurityGroup: fleet.Rules{Egress: []secgroup.Rule{
+			{Name: "https", Description: "Session Manager, AWS APIs, package repositories and job inputs over HTTPS", FromPort: 443, CIDR: "0.0.0.0/0"},
+			// The app fetches a job's URL inputs only by plain HTTP (http:// URLs).
+			{Name: "http", Description: "Job inputs by http:// URL", FromPort: 80, CIDR: "0.0.0.0/0"},
+		}},
 		Autoscaling: &fleet.Autoscaling{
 			MinSize:     pp.MinSize,
 			MaxSize:     pp.MaxSize,
 			Purchase:    purchase,
 			StepScaling: []fleet.StepScaling{out, scaleInWhenIdle(q.active, pp.IdleMinutes)},
 			Tags:        p.workerTags(q, w.jobsTable),
+			// The app's settings are tags, which reach an instance only at launch.
+			Refresh: fleet.Refresh{OnTagChange: true},
 		},
 		DependsOn: w.dependsOn,
 	}
+}
+
+// scaleOutSteps size a scale-out by the backlog of waiting jobs: 1 to 4 add a worker, 5 to 19 add
+// four, 20 and more add ten (bounds are relative to the alarm's threshold of 0).
+var scaleOutSteps = []fleet.Step{
+	{Lower: ptr(0.0), Upper: ptr(5.0), Adjustment: 1},
+	{Lower: ptr(5.0), Upper: ptr(20.0), Adjustment: 4},
+	{Lower: ptr(20.0), Adjustment: 10},
 }
 
 // scaleInWhenIdle removes a worker once the active queue has been empty for minutes. A worker

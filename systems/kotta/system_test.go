@@ -153,13 +153,20 @@ func TestScalingOnTheQueues(t *testing.T) {
 
 			for _, a := range []struct {
 				policy, queue, metric, comparison string
-				adjustment                        float64
-				bound                             string
+				steps                             []any
 				periods                           float64
 				missing                           string
 			}{
-				{"jobs-waiting", "pending", "ApproximateNumberOfMessagesVisible", "GreaterThanThreshold", 1, "metricIntervalLowerBound", 1, "notBreaching"},
-				{"idle", "active", "ApproximateNumberOfMessagesVisible", "LessThanOrEqualToThreshold", -1, "metricIntervalUpperBound", tc.idle, "breaching"},
+				// The longer the backlog, the more workers at once: 1-4 jobs waiting add one, 5-19
+				// four, 20 or more ten.
+				{"jobs-waiting", "pending", "ApproximateNumberOfMessagesVisible", "GreaterThanThreshold", []any{
+					map[string]any{"scalingAdjustment": 1.0, "metricIntervalLowerBound": "0", "metricIntervalUpperBound": "5"},
+					map[string]any{"scalingAdjustment": 4.0, "metricIntervalLowerBound": "5", "metricIntervalUpperBound": "20"},
+					map[string]any{"scalingAdjustment": 10.0, "metricIntervalLowerBound": "20"},
+				}, 1, "notBreaching"},
+				{"idle", "active", "ApproximateNumberOfMessagesVisible", "LessThanOrEqualToThreshold", []any{
+					map[string]any{"scalingAdjustment": -1.0, "metricIntervalUpperBound": "0"},
+				}, tc.idle, "breaching"},
 			} {
 				alarm := get(t, res, typeAlarm, name+"-"+a.policy)
 				assert.Equal(t, "AWS/SQS", alarm.In("namespace"), a.policy)
@@ -176,7 +183,7 @@ func TestScalingOnTheQueues(t *testing.T) {
 				assert.Equal(t, "kotta-test-workers-"+tc.pool, scaling.In("autoscalingGroupName"))
 				assert.Equal(t, "StepScaling", scaling.In("policyType"))
 				assert.Equal(t, "ChangeInCapacity", scaling.In("adjustmentType"))
-				assert.Equal(t, []any{map[string]any{"scalingAdjustment": a.adjustment, a.bound: "0"}}, scaling.In("stepAdjustments"), a.policy)
+				assert.Equal(t, a.steps, scaling.In("stepAdjustments"), a.policy)
 			}
 			assert.Equal(t, float64(300), get(t, res, typeScaling, name+"-jobs-waiting").In("estimatedInstanceWarmup"))
 		})
@@ -326,6 +333,60 @@ func TestNoWorldOpenIngress(t *testing.T) {
 	}
 	assert.Equal(t, "https://kotta.test.example.org", output(t, res, "url"))
 	assert.Equal(t, get(t, res, typeLB, "front").Out("dnsName"), output(t, res, "loadBalancerDnsName"))
+}
+
+// IMDSv2 unless the config opts out for the unmodified app, and then the opt-in names every
+// launch template it loosens, for strata check.
+func TestInstanceMetadata(t *testing.T) {
+	res := mustDeploy(t, config())
+	for _, lt := range res.ByType(typeTemplate) {
+		assert.Equal(t, "required", lt.In("metadataOptions.httpTokens"), lt.Name)
+	}
+	p, err := config().Plan(stage)
+	require.NoError(t, err)
+	assert.Empty(t, p.OptIns())
+
+	c := config()
+	c.Platform.InstanceMetadataV1 = true
+	res = mustDeploy(t, c)
+	var names []string
+	for _, lt := range res.ByType(typeTemplate) {
+		assert.Equal(t, "optional", lt.In("metadataOptions.httpTokens"), lt.Name)
+		names = append(names, lt.Name)
+	}
+	p, err = c.Plan(stage)
+	require.NoError(t, err)
+	var opted []string
+	for _, o := range p.OptIns() {
+		assert.Equal(t, "strata:kotta.instanceMetadataV1", o.Key)
+		assert.Equal(t, typeTemplate, o.Type)
+		opted = append(opted, o.Name)
+	}
+	assert.ElementsMatch(t, names, opted)
+}
+
+// The app's settings are the groups' tags, which reach an instance only at launch: a change of
+// them (a queue renamed, another web pool) rolls the groups.
+func TestTagChangesRefreshTheGroups(t *testing.T) {
+	res := mustDeploy(t, config())
+	for _, name := range []string{"kotta-webserver", "kotta-workers-prod", "kotta-workers-test"} {
+		assert.Equal(t, []any{"tag"}, get(t, res, typeASG, name).In("instanceRefresh.triggers"), name)
+	}
+}
+
+// Workers fetch a job's URL inputs over plain HTTP, as the app does, and everything else over
+// HTTPS; nothing else leaves them.
+func TestWorkerEgress(t *testing.T) {
+	res := mustDeploy(t, config())
+	group := get(t, res, typeGroup, "kotta-workers-prod")
+	ports := map[string]any{}
+	for _, r := range res.ByType(typeEgress) {
+		if r.In("securityGroupId") == group.ID {
+			ports[r.Name] = r.In("fromPort")
+			assert.Equal(t, "0.0.0.0/0", r.In("cidrIpv4"), r.Name)
+		}
+	}
+	assert.Equal(t, map[string]any{"kotta-workers-prod-out-https": 443.0, "kotta-workers-prod-out-http": 80.0}, ports)
 }
 
 // The secrets are created empty (or looked up): their values never pass through strata, the user

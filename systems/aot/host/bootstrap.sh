@@ -11,6 +11,9 @@
 #    changed tarball runs its stage and every later one again; a failing stage stops the sequence
 #    and fails the run.
 #
+# It needs, from the image, the AWS CLI, python3, flock, curl, awk, tar, gzip, sha256sum, cmp, sshd
+# and systemctl, and refuses to start without any of them.
+#
 # Environment: AOT_PATH is the cluster's SSM parameter path (/aot/<env>), AOT_BUCKET the bucket with
 # cluster/ and bootstrap/. AOT_WAIT_SECONDS bounds the wait for this instance to appear in the member
 # list (default 600). AOT_ROOT, for tests only, is a directory that stands in for /.
@@ -30,6 +33,16 @@ die() {
 	echo "aot: $*" >&2
 	exit 1
 }
+
+# The image must provide these (Amazon Linux 2023 does; Ubuntu, for one, has no AWS CLI): check them
+# all before touching anything, rather than fail halfway.
+missing=()
+for tool in aws python3 flock curl awk tar gzip sha256sum cmp sshd systemctl; do
+	command -v "$tool" >/dev/null || missing+=("$tool")
+done
+if ((${#missing[@]})); then
+	die "this image lacks ${missing[*]} on the PATH: aot's bootstrap needs the AWS CLI (aws), python3, flock (util-linux), curl, awk, tar, gzip, sha256sum, cmp (diffutils), sshd and systemctl; use an image that provides them (Amazon Linux 2023 does) or bake them into it. Nothing was changed"
+fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
