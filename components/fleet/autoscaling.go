@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -219,14 +220,9 @@ func (b *builder) stepScaling(asg *autoscaling.Group, st StepScaling) error {
 	for k, v := range al.Dimensions {
 		dims[k] = v
 	}
-	_, err = cloudwatch.NewMetricAlarm(b.ctx, logical, &cloudwatch.MetricAlarmArgs{
+	alarm := &cloudwatch.MetricAlarmArgs{
 		Name:               pulumi.String(physical),
 		AlarmDescription:   pulumi.String(al.Description),
-		Namespace:          pulumi.String(al.Namespace),
-		MetricName:         pulumi.String(al.MetricName),
-		Dimensions:         dims,
-		Statistic:          pulumi.String(al.Statistic),
-		Period:             pulumi.Int(al.PeriodSeconds),
 		EvaluationPeriods:  pulumi.Int(al.EvaluationPeriods),
 		DatapointsToAlarm:  pulumi.Int(al.DatapointsToAlarm),
 		ComparisonOperator: pulumi.String(al.Comparison),
@@ -234,6 +230,36 @@ func (b *builder) stepScaling(asg *autoscaling.Group, st StepScaling) error {
 		TreatMissingData:   pulumi.String(al.TreatMissingData),
 		AlarmActions:       pulumi.Array{policy.Arn},
 		Tags:               pulumi.ToStringMap(b.args.Naming.Tags(b.args.Group)),
-	}, b.opts("aws:cloudwatch/metricAlarm:MetricAlarm", logical)...)
+	}
+	if len(al.PlusMetrics) == 0 {
+		alarm.Namespace, alarm.MetricName = pulumi.String(al.Namespace), pulumi.String(al.MetricName)
+		alarm.Dimensions, alarm.Statistic, alarm.Period = dims, pulumi.String(al.Statistic), pulumi.Int(al.PeriodSeconds)
+	} else {
+		alarm.MetricQueries = al.sum(dims)
+	}
+	_, err = cloudwatch.NewMetricAlarm(b.ctx, logical, alarm, b.opts("aws:cloudwatch/metricAlarm:MetricAlarm", logical)...)
 	return err
+}
+
+// sum renders the alarm's metrics as metric math queries m0, m1, … and the expression that adds
+// them, the one query whose data the alarm judges.
+func (al Alarm) sum(dims pulumi.StringMap) cloudwatch.MetricAlarmMetricQueryArray {
+	var queries cloudwatch.MetricAlarmMetricQueryArray
+	var ids []string
+	for i, m := range append([]string{al.MetricName}, al.PlusMetrics...) {
+		id := "m" + strconv.Itoa(i)
+		ids = append(ids, id)
+		queries = append(queries, &cloudwatch.MetricAlarmMetricQueryArgs{
+			Id: pulumi.String(id),
+			Metric: &cloudwatch.MetricAlarmMetricQueryMetricArgs{
+				Namespace: pulumi.String(al.Namespace), MetricName: pulumi.String(m), Dimensions: dims,
+				Stat: pulumi.String(al.Statistic), Period: pulumi.Int(al.PeriodSeconds),
+			},
+			ReturnData: pulumi.Bool(false),
+		})
+	}
+	return append(queries, &cloudwatch.MetricAlarmMetricQueryArgs{
+		Id: pulumi.String("total"), Expression: pulumi.String(strings.Join(ids, " + ")),
+		Label: pulumi.String(strings.Join(append([]string{al.MetricName}, al.PlusMetrics...), " + ")), ReturnData: pulumi.Bool(true),
+	})
 }

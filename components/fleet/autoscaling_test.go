@@ -229,6 +229,26 @@ func TestTargetGroupsAndHealthChecks(t *testing.T) {
 	assert.Equal(t, float64(1), asg.In("desiredCapacity"))
 }
 
+// An alarm on a sum of metrics renders them as metric math: each metric a query that returns no
+// data, and their sum the one query the alarm judges.
+func TestAlarmOnASum(t *testing.T) {
+	idle := fleet.ScaleInOnIdleQueue("idle", pulumi.String("kotta-test-active"), 5)
+	idle.Alarm.MetricName, idle.Alarm.PlusMetrics = "ApproximateNumberOfMessagesVisible", []string{"ApproximateNumberOfMessagesNotVisible"}
+	res, _ := deploy(t, workers(fleet.Autoscaling{MaxSize: 5, StepScaling: []fleet.StepScaling{idle}}))
+	alarm := mocktest.Named(t, res, typeAlarm, "f-idle")
+	for _, k := range []string{"namespace", "metricName", "dimensions", "statistic", "period"} {
+		assert.Nil(t, alarm.In(k), "%s: the queries carry the metrics", k)
+	}
+	require.Len(t, strs(alarm.In("metricQueries")), 3)
+	assert.Equal(t, "m0", alarm.In("metricQueries[0].id"))
+	assert.Equal(t, "ApproximateNumberOfMessagesNotVisible", alarm.In("metricQueries[1].metric.metricName"))
+	assert.Equal(t, map[string]any{"QueueName": "kotta-test-active"}, alarm.In("metricQueries[1].metric.dimensions"))
+	assert.Equal(t, "m0 + m1", alarm.In("metricQueries[2].expression"))
+	assert.Equal(t, true, alarm.In("metricQueries[2].returnData"))
+	assert.Equal(t, float64(5), alarm.In("evaluationPeriods"))
+	assert.Equal(t, "breaching", alarm.In("treatMissingData"))
+}
+
 // Cloud Kotta's workers: out by one while jobs wait, in by one when none runs, on the real SQS
 // namespace and dimension.
 func TestStepScalingOnQueues(t *testing.T) {

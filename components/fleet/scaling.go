@@ -175,6 +175,10 @@ type Alarm struct {
 	// Namespace and MetricName name the metric, e.g. SQSNamespace and
 	// ApproximateNumberOfMessagesVisible.
 	Namespace, MetricName string
+	// PlusMetrics are further metrics of the namespace, with the same dimensions and statistic,
+	// added to MetricName: the alarm then watches their sum (CloudWatch metric math), e.g. the
+	// visible and the in-flight messages of a queue.
+	PlusMetrics []string
 	// Dimensions select the metric's series, e.g. {"QueueName": queue.Name}.
 	Dimensions map[string]pulumi.StringInput
 	// Statistic is Average (default), Sum, Minimum, Maximum or SampleCount.
@@ -530,6 +534,15 @@ func (al Alarm) validate() error {
 	}
 	if al.MetricName == "" || len(al.MetricName) > maxMetricName {
 		errs.Add("metricName", "%q is not a metric name: use 1 to %d characters", al.MetricName, maxMetricName)
+	}
+	for i, m := range al.PlusMetrics {
+		if m == "" || len(m) > maxMetricName {
+			errs.Add(field.Index("plusMetrics", i), "%q is not a metric name: use 1 to %d characters", m, maxMetricName)
+		}
+	}
+	// PutMetricAlarm takes at most 10 metric queries (CloudWatch API reference, Metrics).
+	if n := len(al.PlusMetrics); n > 8 {
+		errs.Add("plusMetrics", "has %d metrics: an alarm judges at most 10 queries, the sum included; use at most 8", n)
 	}
 	if len(al.Dimensions) > maxDimensions {
 		errs.Add("dimensions", "has %d dimensions: CloudWatch allows %d", len(al.Dimensions), maxDimensions)

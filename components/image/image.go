@@ -32,6 +32,16 @@ const (
 	InstanceProfilePolicy = "arn:aws:iam::aws:policy/EC2InstanceProfileForImageBuilder"
 	// DataTypeImage makes SSM check that a parameter's value is an AMI id.
 	DataTypeImage = "aws:ec2:image"
+	// LifecyclePolicy is the AWS managed policy of the role that runs lifecycle policies: it may
+	// deregister AMIs and delete snapshots only when Image Builder created them (their tag
+	// CreatedBy=EC2 Image Builder).
+	LifecyclePolicy = "arn:aws:iam::aws:policy/service-role/EC2ImageBuilderLifecycleExecutionPolicy"
+	// LifecycleService runs lifecycle policies with their execution role.
+	LifecycleService = "imagebuilder.amazonaws.com"
+	// BakeTag marks the image Bake builds (Image Builder's record of it, not the AMI): the
+	// lifecycle policy leaves it alone, so the image the stack holds, and ImageID, stay.
+	BakeTag      = "Baked"
+	BakeTagValue = "deployment"
 )
 
 // Defaults of Args.
@@ -41,6 +51,7 @@ const (
 	DefaultRootDevice         = "/dev/xvda"
 	DefaultTestTimeoutMinutes = 60
 	DefaultLogRetentionDays   = 90
+	DefaultKeepImages         = 5
 )
 
 // Args configures an Image.
@@ -90,6 +101,14 @@ type Args struct {
 	// LogRetentionDays keeps the build logs (/aws/imagebuilder/<name>) this long: one of
 	// CloudWatch Logs' retention periods. Default 90.
 	LogRetentionDays int
+	// KeepImages is how many of the most recent builds of the recipe (any version) Image
+	// Builder's lifecycle policy keeps, 1 to 1000: once a day it deletes the older builds with
+	// their AMIs and the AMIs' snapshots, except the one Bake made and AMIs tagged RetainTags.
+	// Default 5.
+	KeepImages int
+	// RetainTags exempt AMIs from the lifecycle policy: an AMI with a matching tag is never
+	// deleted, e.g. one a stage launches from by id. At most 50; default none.
+	RetainTags map[string]string
 	// Bake builds an image in the deployment that creates the recipe or changes it (a changed
 	// document or parent setting), and waits for it: the first deployment then has an AMI to
 	// launch servers from. Deleting the stack deletes Image Builder's record of the image, never
@@ -141,6 +160,8 @@ type Image struct {
 	SecurityGroupID pulumi.StringOutput
 	// LogGroup holds the build logs.
 	LogGroup pulumi.StringOutput
+	// LifecyclePolicyARN is the policy that deletes old builds.
+	LifecyclePolicyARN pulumi.StringOutput
 	// Ready is what servers launched from Parameter must wait for: the baked image, whose build
 	// writes the parameter. Empty without Bake.
 	Ready []pulumi.Resource
@@ -195,6 +216,10 @@ func (a Args) WithDefaults() Args {
 	if a.Group == "" {
 		a.Group = DefaultGroup
 	}
+	if a.KeepImages == 0 {
+		a.KeepImages = DefaultKeepImages
+	}
+	a.RetainTags = maps.Clone(a.RetainTags)
 	return a
 }
 
@@ -206,6 +231,9 @@ func (a Args) LogGroupName() string { return "/aws/imagebuilder/" + a.Name }
 
 // physical is the name of the stage's own resources: the build role and security group.
 func (a Args) physical() string { return a.Naming.Name(a.Group) }
+
+// lifecycleRole is the name of the lifecycle policy's execution role.
+func (a Args) lifecycleRole() string { return a.physical() + "-lifecycle" }
 
 // ComponentVersion is the semantic version of component c: 1.0.<n>, n derived from everything
 // that defines it. Image Builder components and recipes cannot change once created; a new
@@ -384,6 +412,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	img.RoleName, img.SecurityGroupID, img.LogGroup = build.Name, sg.ID, logs.Name
 	img.ImageID = pulumi.String("").ToStringOutput()
 	if a.Bake {
+		bakeTags := pulumi.StringMap{BakeTag: pulumi.String(BakeTagValue)}
+		maps.Copy(bakeTags, tags)
 		baked, err := imagebuilder.NewImage(ctx, name, &imagebuilder.ImageArgs{
 			ImageRecipeArn:                 recipe.Arn,
 			InfrastructureConfigurationArn: infra.Arn,
@@ -393,7 +423,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 				TimeoutMinutes:    pulumi.Int(a.TestTimeoutMinutes),
 			},
 			EnhancedImageMetadataEnabled: pulumi.Bool(true),
-			Tags:                         tags,
+			Tags:                         bakeTags,
 		}, parent,
 			// The build instance needs its role's policies, its group's rules and the log group.
 			pulumi.DependsOn([]pulumi.Resource{build, sg, logs}),
@@ -405,22 +435,85 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		img.ImageID = baked.OutputResources.ApplyT(firstAMI).(pulumi.StringOutput)
 		img.Ready = []pulumi.Resource{baked}
 	}
+	if img.LifecyclePolicyARN, err = a.lifecycle(ctx, name, tags, parent); err != nil {
+		return nil, err
+	}
 
 	if err := ctx.RegisterResourceOutputs(img, pulumi.Map{
-		"name":              pulumi.String(img.Name),
-		"parameter":         pulumi.String(img.Parameter),
-		"pipelineArn":       img.PipelineARN,
-		"recipeArn":         img.RecipeARN,
-		"infrastructureArn": img.InfrastructureARN,
-		"distributionArn":   img.DistributionARN,
-		"imageId":           img.ImageID,
-		"roleName":          img.RoleName,
-		"securityGroupId":   img.SecurityGroupID,
-		"logGroup":          img.LogGroup,
+		"name":               pulumi.String(img.Name),
+		"parameter":          pulumi.String(img.Parameter),
+		"pipelineArn":        img.PipelineARN,
+		"recipeArn":          img.RecipeARN,
+		"infrastructureArn":  img.InfrastructureARN,
+		"distributionArn":    img.DistributionARN,
+		"imageId":            img.ImageID,
+		"roleName":           img.RoleName,
+		"securityGroupId":    img.SecurityGroupID,
+		"logGroup":           img.LogGroup,
+		"lifecyclePolicyArn": img.LifecyclePolicyARN,
 	}); err != nil {
 		return nil, err
 	}
 	return img, nil
+}
+
+// lifecycle keeps the KeepImages most recent builds of the recipe, any version, and deletes the
+// older ones with their AMIs and snapshots, once a day. Deleting AMIs of builds Image Builder no
+// longer knows (a Bake record Pulumi replaced) is left to the operator.
+func (a Args) lifecycle(ctx *pulumi.Context, name string, tags pulumi.StringMap, parent pulumi.ResourceOption) (pulumi.StringOutput, error) {
+	exec, err := role.New(ctx, name+"-lifecycle", &role.Args{
+		Name:              a.lifecycleRole(),
+		Description:       "Image Builder deletes old builds of image " + a.Name + " (AMIs and snapshots it created)",
+		Service:           LifecycleService,
+		ManagedPolicyARNs: []string{LifecyclePolicy},
+		Tags:              a.Naming.Tags(a.Group),
+	}, parent)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	exclusions := &imagebuilder.LifecyclePolicyPolicyDetailExclusionRulesArgs{}
+	if a.Bake {
+		exclusions.TagMap = pulumi.StringMap{BakeTag: pulumi.String(BakeTagValue)}
+	}
+	if len(a.RetainTags) > 0 {
+		exclusions.Amis = &imagebuilder.LifecyclePolicyPolicyDetailExclusionRulesAmisArgs{TagMap: pulumi.ToStringMap(a.RetainTags)}
+	}
+	detail := &imagebuilder.LifecyclePolicyPolicyDetailArgs{
+		Action: &imagebuilder.LifecyclePolicyPolicyDetailActionArgs{
+			Type: pulumi.String("DELETE"),
+			IncludeResources: &imagebuilder.LifecyclePolicyPolicyDetailActionIncludeResourcesArgs{
+				Amis:      pulumi.Bool(true),
+				Snapshots: pulumi.Bool(true),
+			},
+		},
+		Filter: &imagebuilder.LifecyclePolicyPolicyDetailFilterArgs{
+			Type:  pulumi.String("COUNT"),
+			Value: pulumi.Int(a.KeepImages),
+		},
+	}
+	if exclusions.TagMap != nil || exclusions.Amis != nil {
+		detail.ExclusionRules = exclusions
+	}
+	policy, err := imagebuilder.NewLifecyclePolicy(ctx, name, &imagebuilder.LifecyclePolicyArgs{
+		Name:          pulumi.String(a.Name),
+		Description:   pulumi.String(fmt.Sprintf("Keeps the %d most recent builds of image %s; deletes older AMIs and their snapshots", a.KeepImages, a.Name)),
+		ExecutionRole: exec.ARN,
+		ResourceType:  pulumi.String("AMI_IMAGE"),
+		Status:        pulumi.String("ENABLED"),
+		PolicyDetails: imagebuilder.LifecyclePolicyPolicyDetailArray{detail},
+		// Every version: a changed document makes a new recipe version, whose builds count too.
+		ResourceSelection: &imagebuilder.LifecyclePolicyResourceSelectionArgs{
+			Recipes: imagebuilder.LifecyclePolicyResourceSelectionRecipeArray{&imagebuilder.LifecyclePolicyResourceSelectionRecipeArgs{
+				Name:            pulumi.String(a.Name),
+				SemanticVersion: pulumi.String("x.x.x"),
+			}},
+		},
+		Tags: tags,
+	}, parent)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	return policy.Arn, nil
 }
 
 // firstAMI is the id of the first AMI a build distributed.

@@ -38,6 +38,10 @@ const (
 	minTestMinutes   = 60
 	maxTestMinutes   = 1440
 	maxComponentName = 32
+	// LifecyclePolicyDetailFilterValue; the AMI exclusion TagMap.
+	minKeepImages = 1
+	maxKeepImages = 1000
+	maxRetainTags = 50
 )
 
 var (
@@ -67,7 +71,11 @@ func (a Args) Validate() error {
 	errs.Check("group", naming.Identifier(a.Group, 32))
 	if !errs.Covers("naming") && !errs.Covers("group") {
 		errs.Check("group", naming.RoleName(a.physical()))
+		if !errs.Covers("group") {
+			errs.Check("group", naming.RoleName(a.lifecycleRole()))
+		}
 	}
+	errs.Range("keepImages", a.KeepImages, minKeepImages, maxKeepImages, "images")
 	errs.Check("name", naming.Identifier(a.Name, maxName))
 	if n := utf8.RuneCountInString(a.Description); n > maxDescription {
 		errs.Add("description", "is %d characters long: Image Builder allows at most %d", n, maxDescription)
@@ -218,8 +226,17 @@ func (a Args) checkTags(errs *field.Errors) {
 	if n := len(a.ImageTags); n > maxImageTags {
 		errs.Add("imageTags", "lists %d tags: build instances take at most %d", n, maxImageTags)
 	}
-	for _, k := range slices.Sorted(maps.Keys(a.ImageTags)) {
-		p := field.Join("imageTags", k)
+	checkTagMap(errs, "imageTags", a.ImageTags)
+	if n := len(a.RetainTags); n > maxRetainTags {
+		errs.Add("retainTags", "lists %d tags: a lifecycle policy excludes AMIs by at most %d", n, maxRetainTags)
+	}
+	checkTagMap(errs, "retainTags", a.RetainTags)
+}
+
+// checkTagMap checks the keys and values of the tag map at path.
+func checkTagMap(errs *field.Errors, path string, tags map[string]string) {
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
+		p := field.Join(path, k)
 		switch {
 		case k == "" || len(k) > maxTagKey:
 			errs.Add(p, "tag keys must be 1 to %d characters long", maxTagKey)
@@ -228,7 +245,7 @@ func (a Args) checkTags(errs *field.Errors) {
 		case !tagKeyRE.MatchString(k):
 			errs.Add(p, "%q has characters Image Builder does not allow in tag keys: use letters, digits, spaces and _ . : / = + - @", k)
 		}
-		if v := a.ImageTags[k]; len(v) > maxTagValue {
+		if v := tags[k]; len(v) > maxTagValue {
 			errs.Add(p, "the value is %d characters long: use at most %d", len(v), maxTagValue)
 		}
 	}

@@ -3,6 +3,7 @@ package check
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -14,6 +15,10 @@ const (
 	metricAlarmType = "aws:cloudwatch/metricAlarm:MetricAlarm"
 	alarmAPI        = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html"
 )
+
+// statRE matches CloudWatch's statistics and the extended statistics' notation (pNN, tmNN, wmNN,
+// tcNN, tsNN, with optional decimals or ranges).
+var statRE = regexp.MustCompile(`^(SampleCount|Average|Sum|Minimum|Maximum|(p|tm|wm|tc|ts|TM|WM|TC|TS|PR|IQM)[0-9.:%()A-Za-z]*)$`)
 
 // retentionDays are the retention periods CloudWatch Logs accepts.
 var retentionDays = []string{"1", "3", "5", "7", "14", "30", "60", "90", "120", "150", "180", "365", "400", "545", "731", "1096", "1827", "2192", "2557", "2922", "3288", "3653"}
@@ -27,6 +32,49 @@ var cloudwatch = set{
 		{ID: "cloudwatch.metricalarm.evaluatelowsamplecountpercentiles", Type: metricAlarmType, Path: "evaluateLowSampleCountPercentiles", Enum: []string{"evaluate", "ignore"}, Source: alarmAPI},
 	},
 	rules: []Rule{
+		{
+			// PutMetricAlarm: "Metrics": an array of up to 10 MetricDataQuery structures, exactly one
+			// of which returns data; each is a metric or an expression.
+			ID: "cloudwatch.metricalarm.metrics", Types: []string{metricAlarmType}, Paths: []string{"metricQueries"}, Source: alarmAPI,
+			Check: func(r *Resource, report Reporter) {
+				queries, ok := r.Inputs["metricQueries"].([]any)
+				if !ok {
+					return
+				}
+				returned := 0
+				for i, q := range queries {
+					m, _ := q.(map[string]any)
+					if truthy(m["returnData"]) {
+						returned++
+					}
+					if (m["metric"] == nil) == (m["expression"] == nil) {
+						report(fmt.Sprintf("metricQueries[%d]", i), q, "exactly one of metric and expression in each query")
+					}
+				}
+				if len(queries) > 10 {
+					report("metricQueries", len(queries), "at most 10 metric queries")
+				}
+				if returned != 1 {
+					report("metricQueries", returned, "exactly one query with returnData true")
+				}
+				if r.Inputs["metricName"] != nil || r.Inputs["namespace"] != nil {
+					report("metricName", r.Inputs["metricName"], "metricQueries or metricName with namespace, not both")
+				}
+			},
+		},
+		{
+			// MetricStat.Stat: a statistic or an extended statistic (percentile, trimmed mean, …).
+			ID: "cloudwatch.metricalarm.metrics.stat", Types: []string{metricAlarmType}, Paths: []string{"metricQueries[*].metric.stat"},
+			Source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricStat.html",
+			Check: func(r *Resource, report Reporter) {
+				r.Each("metricQueries[*].metric.stat", func(path string, v any) {
+					s, _ := v.(string)
+					if !statRE.MatchString(s) {
+						report(path, v, "SampleCount, Average, Sum, Minimum, Maximum, or a percentile or other extended statistic such as p99 or tm90")
+					}
+				})
+			},
+		},
 		{
 			ID: "cloudwatch.metricalarm.period.value", Types: []string{metricAlarmType}, Paths: []string{"period"}, Source: alarmAPI,
 			Check: func(r *Resource, report Reporter) {
@@ -88,5 +136,7 @@ var cloudwatch = set{
 		classify(metricAlarmType, Boolean, "alarm actions on or off", "actionsEnabled"),
 		classify(metricAlarmType, FreeText, "a percentile such as p99 (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Percentiles)", "extendedStatistic"),
 		classify(metricAlarmType, Reference, "the id of a metric query", "thresholdMetricId"),
+		classify(metricAlarmType, FreeText, "a label of a metric query; the API reference documents no limit (API_MetricDataQuery)", "metricQueries[*].label"),
+		classify(metricAlarmType, Boolean, "whether the alarm judges this query (metricQueries rule)", "metricQueries[*].returnData"),
 	),
 }

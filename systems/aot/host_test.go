@@ -231,10 +231,15 @@ func (h *host) snapshot() map[string]string {
 func TestHostScriptsAreValidBash(t *testing.T) {
 	scripts := []string{"host/bootstrap.sh", "examples/hello/bootstrap.sh", "examples/hello/aot-members",
 		"examples/hello/aot-check-trust", "examples/scratch/bootstrap.sh"}
+	shellcheck, _ := exec.LookPath("shellcheck")
 	for _, s := range scripts {
 		t.Run(s, func(t *testing.T) {
 			out, err := exec.Command("bash", "-n", s).CombinedOutput()
 			assert.NoError(t, err, string(out))
+			if shellcheck != "" {
+				out, err := exec.Command(shellcheck, s).CombinedOutput()
+				assert.NoError(t, err, string(out))
+			}
 		})
 	}
 }
@@ -421,3 +426,99 @@ func TestExampleStageRuns(t *testing.T) {
 }
 
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
+
+// scratchStubs stand in for the tools the scratch stage uses on the device: blkid answers from
+// $FAKE/blkid (its output) and $FAKE/blkid.status, mkfs.xfs leaves a file system labelled as asked,
+// and mount and mountpoint keep their state in $FAKE/mounted. Each call is logged in $FAKE/calls.
+var scratchStubs = map[string]string{
+	"blkid": `#!/bin/bash
+echo "blkid $*" >>"$FAKE/calls"
+[[ -f $FAKE/blkid ]] && cat "$FAKE/blkid"
+exit "$(cat "$FAKE/blkid.status" 2>/dev/null || echo 2)"
+`,
+	"mkfs.xfs": `#!/bin/bash
+echo "mkfs.xfs $*" >>"$FAKE/calls"
+printf 'DEVNAME=%s\nLABEL=%s\nTYPE=xfs\n' "$3" "$2" >"$FAKE/blkid"
+echo 0 >"$FAKE/blkid.status"
+`,
+	"mount":      "#!/bin/bash\necho \"mount $*\" >>\"$FAKE/calls\"\ntouch \"$FAKE/mounted\"\n",
+	"mountpoint": "#!/bin/bash\n[[ -f $FAKE/mounted ]]\n",
+}
+
+// The scratch stage formats only an empty device, never reformats one, and leaves a device that
+// holds anything but its own file system untouched: on a member whose /dev/sdf keeps data, it fails
+// instead of formatting or mounting it.
+func TestScratchStageFormatsOnlyAnEmptyDevice(t *testing.T) {
+	const fstab = "UUID=0000 / xfs defaults 0 0\n"
+	const line = "LABEL=scratch /scratch xfs defaults,nofail 0 2\n"
+	tests := []struct {
+		name         string
+		blkid        string
+		status       int
+		ok, formats  bool
+		wantInOutput string
+	}{
+		{"empty device", "", 2, true, true, "is mounted at /scratch"},
+		{"its own file system", "LABEL=scratch\nTYPE=xfs\nUSAGE=filesystem\n", 0, true, false, "is mounted at /scratch"},
+		{"another file system", "LABEL=data\nTYPE=ext4\nUSAGE=filesystem\n", 0, false, false, "left untouched and not mounted"},
+		{"xfs with another label", "LABEL=data\nTYPE=xfs\n", 0, false, false, "left untouched and not mounted"},
+		{"partition table", "PTUUID=1234\nPTTYPE=gpt\n", 0, false, false, "left untouched and not mounted"},
+		{"blkid cannot tell", "", 8, false, false, "not formatting it"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			root, fake, bin := filepath.Join(dir, "root"), filepath.Join(dir, "fake"), filepath.Join(dir, "bin")
+			for _, d := range []string{filepath.Join(root, "etc"), fake, bin} {
+				require.NoError(t, os.MkdirAll(d, 0o755))
+			}
+			for name, body := range scratchStubs {
+				require.NoError(t, os.WriteFile(filepath.Join(bin, name), []byte(body), 0o755))
+			}
+			// A block device no driver answers: nothing can reach a real disk.
+			device := filepath.Join(dir, "sdf")
+			if out, err := exec.Command("mknod", device, "b", "240", "0").CombinedOutput(); err != nil {
+				t.Skipf("cannot make a block device node: %s", out)
+			}
+			require.NoError(t, os.WriteFile(filepath.Join(root, "etc/fstab"), []byte(fstab), 0o644))
+			require.NoError(t, os.WriteFile(filepath.Join(fake, "blkid"), []byte(tt.blkid), 0o644))
+			require.NoError(t, os.WriteFile(filepath.Join(fake, "blkid.status"), []byte(fmt.Sprintln(tt.status)), 0o644))
+			script, err := filepath.Abs("examples/scratch/bootstrap.sh")
+			require.NoError(t, err)
+			run := func() (string, error) {
+				cmd := exec.Command("bash", script)
+				cmd.Dir = dir
+				cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "AOT_ROOT="+root, "FAKE="+fake, "SCRATCH_DEVICE="+device)
+				out, err := cmd.CombinedOutput()
+				return string(out), err
+			}
+			calls := func() string { b, _ := os.ReadFile(filepath.Join(fake, "calls")); return string(b) }
+
+			out, err := run()
+			assert.Contains(t, out, tt.wantInOutput)
+			got, rerr := os.ReadFile(filepath.Join(root, "etc/fstab"))
+			require.NoError(t, rerr)
+			if !tt.ok {
+				require.Error(t, err, out)
+				assert.NotContains(t, calls(), "mkfs", "never formats a device that holds something")
+				assert.NotContains(t, calls(), "mount", "never mounts it")
+				assert.Equal(t, fstab, string(got), "fstab is left alone")
+				return
+			}
+			require.NoError(t, err, out)
+			assert.Equal(t, tt.formats, strings.Contains(calls(), "mkfs.xfs -L scratch "+device+"\n"), calls())
+			assert.Equal(t, fstab+line, string(got))
+			assert.Contains(t, calls(), "mount "+root+"/scratch\n")
+
+			// Again: nothing is formatted, added or mounted.
+			before := calls()
+			out, err = run()
+			require.NoError(t, err, out)
+			assert.Equal(t, strings.Count(before, "mkfs"), strings.Count(calls(), "mkfs"), "never reformats")
+			assert.Equal(t, strings.Count(before, "mount "), strings.Count(calls(), "mount "), "mounted once")
+			got, rerr = os.ReadFile(filepath.Join(root, "etc/fstab"))
+			require.NoError(t, rerr)
+			assert.Equal(t, fstab+line, string(got), "one fstab line")
+		})
+	}
+}

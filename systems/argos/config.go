@@ -12,11 +12,9 @@ type Config struct {
 	Bucket string `json:"bucket"`
 	// ForceDestroy lets a destroy empty the bucket; refused with strata:protect true. Default false.
 	ForceDestroy bool `json:"forceDestroy"`
-	// Database configures the RDS PostgreSQL instance (required: engineVersion and alarms.emails).
-	// engine is postgres; dbName and username default to argos; alarms.cpuPercent defaults to 60,
-	// alarms.readIops and alarms.writeIops to 1500 each, so that the four alarms (CPU, free
-	// storage, read IOPS, write IOPS) always exist.
-	Database *schema.Database `json:"database"`
+	// Database configures the RDS PostgreSQL instance (required: engineVersion and alarms.emails):
+	// the shared database object plus restartCommand.
+	Database *Database `json:"database"`
 	// LoadBalancer is the certificate of the api's and the front's HTTPS sites on the stage's
 	// shared load balancer (strata:front): certificateArn or zone. Required when api.domain or
 	// front.domain is set; dedicated load balancers are not offered.
@@ -25,8 +23,9 @@ type Config struct {
 	API *APIServers `json:"api"`
 	// Front is the web front end on port 80. Default one instance without a site.
 	Front *FrontServer `json:"front"`
-	// Collector is the server that collects and processes articles. Default one instance.
-	Collector *Server `json:"collector"`
+	// Collector is the server that collects and processes articles. Default one instance, sending
+	// HTTPS only.
+	Collector *CollectorServer `json:"collector"`
 	// Knowledge is the knowledge server: Apache Fuseki on 3030 and Stanford NER on 8080, with its
 	// data on a separate volume. Default one instance.
 	Knowledge *KnowledgeServer `json:"knowledge"`
@@ -36,6 +35,22 @@ type Config struct {
 	// Workers is the autoscaling group of task workers; it needs the broker. Default disabled, as
 	// in the original.
 	Workers *Workers `json:"workers"`
+}
+
+// Database is the shared database object with what Argos adds to it. engine is postgres; dbName
+// and username default to argos; alarms.cpuPercent defaults to 60, alarms.readIops and
+// alarms.writeIops to 1500 each, so that the four alarms (CPU, free storage, read IOPS, write
+// IOPS) always exist.
+type Database struct {
+	schema.Database
+	// RestartCommand is a shell command that restarts the app on a server, e.g. systemctl
+	// try-restart 'argos-*.service'. When Secrets Manager has rotated the database password
+	// (every secretRotationDays), Systems Manager Run Command runs it as root on every running
+	// server of the app's groups (api, front, collector, workers) of this stage, found by tag, so
+	// that processes which read the password at start pick the new one up. At most 4,096
+	// characters. Default none: nothing restarts, and after each rotation the app fails on new
+	// connections until it is restarted by hand or reads the secret again itself.
+	RestartCommand string `json:"restartCommand"`
 }
 
 // ImageSource says where the servers' AMI comes from: build, id or parameter.
@@ -113,6 +128,15 @@ type FrontServer struct {
 	Domain string `json:"domain"`
 	// HealthCheckPath is what the load balancer probes over HTTP on port 80. Default /.
 	HealthCheckPath string `json:"healthCheckPath"`
+}
+
+// CollectorServer is the server that collects and processes articles.
+type CollectorServer struct {
+	Server
+	// PlainHTTP lets the collector, and only the collector, fetch from anywhere over plain HTTP
+	// (TCP 80), for sources that serve no HTTPS. Default false: every server sends HTTPS (443)
+	// only.
+	PlainHTTP bool `json:"plainHttp"`
 }
 
 // KnowledgeServer is the knowledge server with its data volume.

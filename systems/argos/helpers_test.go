@@ -115,8 +115,8 @@ func stagingConfig() argos.Config {
 	return argos.Config{
 		Image:  argos.ImageSource{Build: &argos.ImageBuild{}},
 		Bucket: "strata-argos-test-data",
-		Database: &schema.Database{EngineVersion: "16",
-			Alarms: &schema.DatabaseAlarms{Emails: []string{"ops@example.org"}}},
+		Database: &argos.Database{Database: schema.Database{EngineVersion: "16",
+			Alarms: &schema.DatabaseAlarms{Emails: []string{"ops@example.org"}}}},
 		LoadBalancer: &schema.LoadBalancer{Zone: "example.org"},
 		API:          &argos.APIServers{Domain: "api.argos.example.org"},
 		Front:        &argos.FrontServer{Domain: "argos.example.org"},

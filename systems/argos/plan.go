@@ -17,6 +17,7 @@ import (
 	"github.com/strata-iac/strata/components/image"
 	"github.com/strata-iac/strata/components/loadbalancer"
 	"github.com/strata-iac/strata/components/naming"
+	"github.com/strata-iac/strata/components/secgroup"
 	"github.com/strata-iac/strata/systems"
 	"github.com/strata-iac/strata/systems/schema"
 )
@@ -117,6 +118,16 @@ type Plan struct {
 	Groups []Group
 	// Sites are the HTTPS sites on the shared load balancer, by group.
 	Sites map[string]loadbalancer.Site
+	// Restart restarts the app when the database secret rotates; nil without a restart command.
+	Restart *Restart
+}
+
+// Restart is what runs on the app's servers after the database password rotated.
+type Restart struct {
+	// Command is the shell command, run as root by AWS-RunShellScript.
+	Command string
+	// Groups are the app's enabled groups, whose servers run it.
+	Groups []string
 }
 
 // Group is one enabled group of servers.
@@ -195,6 +206,9 @@ func (c Config) Plan(st systems.Stage) (Plan, error) {
 	pl := planner{Config: c, p: &p, errs: &errs}
 	pl.groups()
 	pl.sites()
+	if p.Restart != nil && len(p.Restart.Groups) == 0 {
+		errs.Add("database.restartCommand", "is set but no app group is enabled (api, front, collector, workers): enable one, or remove restartCommand")
+	}
 	return p, field.Prefix(systems.Key(Key), errs.Err())
 }
 
@@ -269,11 +283,12 @@ func (p *Plan) planImage(c ImageSource, errs *field.Errors) {
 	p.Image = fleet.Image{Parameter: a.Parameter}
 }
 
-func (p *Plan) planDatabase(c *schema.Database, errs *field.Errors) {
+func (p *Plan) planDatabase(c *Database, errs *field.Errors) {
 	if c == nil {
 		errs.Add("database", "is required: Argos keeps its data in PostgreSQL; set at least engineVersion and alarms.emails")
 		return
 	}
+	p.planRestart(c.RestartCommand, errs)
 	d := c.Args()
 	if d.Engine == "" {
 		d.Engine = database.Postgres
@@ -308,6 +323,13 @@ func (p *Plan) planDatabase(c *schema.Database, errs *field.Errors) {
 	errs.Merge("database", d.Validate())
 	p.Database = d.WithDefaults()
 }
+
+// egressHTTPS is every server's way out, as fleet gives it by default; egressHTTP the collector's
+// plain HTTP, on request.
+var (
+	egressHTTPS = secgroup.Rule{Name: "https", Description: "Session Manager, AWS APIs and package repositories over HTTPS", FromPort: 443, CIDR: "0.0.0.0/0"}
+	egressHTTP  = secgroup.Rule{Name: "http", Description: "Article sources over plain HTTP", FromPort: 80, CIDR: "0.0.0.0/0"}
+)
 
 // appGrants says in role descriptions what the app's groups may do besides Session Manager.
 const appGrants = ", the database secret and the app's bucket"
@@ -383,11 +405,16 @@ func (pl *planner) groups() {
 	}
 	collector := pl.Collector
 	if collector == nil {
-		collector = &Server{}
+		collector = &CollectorServer{}
 	}
-	if g, ok := pl.single(GroupCollector, *collector, defaults{true, "t3.medium", "t4g.medium"}); ok {
+	if g, ok := pl.single(GroupCollector, collector.Server, defaults{true, "t3.medium", "t4g.medium"}); ok {
 		g.App, g.Writes = true, true
+		if collector.PlainHTTP {
+			g.Fleet.SecurityGroup.Egress = []secgroup.Rule{egressHTTPS, egressHTTP}
+		}
 		pl.add(g)
+	} else if collector.PlainHTTP {
+		pl.errs.Add("collector.plainHttp", "is set but the collector is disabled: enable it, or remove plainHttp")
 	}
 	pl.workers(brokerOn)
 }
@@ -480,7 +507,11 @@ func (pl *planner) autoscaling(key string, s *schema.Scaling) *fleet.Autoscaling
 	pl.errs.Range(field.Join(key, "min"), c.Min, 1, maxScaling, "instances")
 	pl.errs.Range(field.Join(key, "max"), c.Max, max(c.Min, 1), maxScaling, "instances (at least min)")
 	pl.errs.Range(field.Join(key, "cpuTargetPercent"), c.CPUTargetPercent, 10, 90, "percent")
-	a := &fleet.Autoscaling{MinSize: c.Min, MaxSize: c.Max}
+	// Every Argos server is configured by the playbooks after launch: an automatic instance refresh
+	// (on a new image, or any new launch template version, a change of tags included) would
+	// replace configured servers with bare ones. The operator refreshes by hand and runs the
+	// playbooks on the new instances.
+	a := &fleet.Autoscaling{MinSize: c.Min, MaxSize: c.Max, Refresh: fleet.Refresh{Manual: true}}
 	if c.Max > c.Min {
 		a.TargetTracking = []fleet.TargetTracking{{Name: "cpu", Metric: fleet.MetricCPU, Target: float64(c.CPUTargetPercent)}}
 	}
@@ -510,6 +541,9 @@ func (pl *planner) workers(brokerOn bool) {
 // add checks a group's fleet, reporting each problem at the config key it comes from, and keeps
 // the group.
 func (pl *planner) add(g Group) {
+	if g.App && pl.p.Restart != nil {
+		pl.p.Restart.Groups = append(pl.p.Restart.Groups, g.Name)
+	}
 	key := g.Name
 	check := g.Fleet
 	// Wiring New adds; the fleet requires it to be there.

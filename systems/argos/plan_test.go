@@ -194,6 +194,9 @@ func TestPlanRefusesBadConfig(t *testing.T) {
 		{"bad health check path", func(c *argos.Config) { c.API.HealthCheckPath = "health" }, staging, []string{
 			`strata:argos.api.healthCheckPath: "health" is not a health check path`,
 		}},
+		{"plain HTTP for a disabled collector", func(c *argos.Config) {
+			c.Collector = &argos.CollectorServer{Server: argos.Server{Enabled: ptr(false)}, PlainHTTP: true}
+		}, staging, []string{"strata:argos.collector.plainHttp: is set but the collector is disabled"}},
 		{"force destroy in a protected stage", func(c *argos.Config) { c.ForceDestroy = true }, production, []string{
 			"strata:argos.forceDestroy: must be false for a protected bucket",
 		}},

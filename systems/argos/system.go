@@ -123,6 +123,9 @@ func New(ctx *pulumi.Context, name string, p Plan, deps Deps, opts ...pulumi.Res
 	if err := a.grants(ctx, name, p, b, db); err != nil {
 		return nil, err
 	}
+	if err := a.restart(ctx, name, p, db); err != nil {
+		return nil, err
+	}
 
 	groups := make([]string, 0, len(p.Groups))
 	for _, g := range p.Groups {

@@ -119,6 +119,41 @@ func TestEgressToStores(t *testing.T) {
 	}
 }
 
+// Every server sends HTTPS out, and nothing else to the internet; collector.plainHttp adds plain
+// HTTP for the collector alone.
+func TestInternetEgress(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		plainHTTP bool
+		collector []string
+	}{
+		{"default", false, []string{"443 0.0.0.0/0"}},
+		{"plain HTTP", true, []string{"443 0.0.0.0/0", "80 0.0.0.0/0"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := withWorkers(stagingConfig())
+			c.Collector = &argos.CollectorServer{PlainHTTP: tc.plainHTTP}
+			res := mustDeploy(t, c, staging)
+			names := groupNames(res)
+			got := map[string][]string{}
+			for _, r := range res.ByType(typeEgress) {
+				if cidr, ok := r.In("cidrIpv4").(string); ok {
+					from := names[fmt.Sprint(r.In("securityGroupId"))]
+					got[from] = append(got[from], fmt.Sprintf("%v %s", r.In("fromPort"), cidr))
+				}
+			}
+			assert.ElementsMatch(t, tc.collector, got["argos-collector"])
+			for _, g := range []string{"argos-api", "argos-front", "argos-knowledge", "argos-broker", "argos-workers"} {
+				assert.Equal(t, []string{"443 0.0.0.0/0"}, got[g], g)
+			}
+			// The collector's HTTPS rule is the one it has by default: turning HTTP on adds a rule
+			// and replaces none.
+			https := mocktest.Named(t, res, typeEgress, "argos-collector-out-https")
+			assert.Equal(t, "Session Manager, AWS APIs and package repositories over HTTPS", https.In("description"))
+		})
+	}
+}
+
 func TestKnowledgeServer(t *testing.T) {
 	for _, tc := range []struct {
 		st      systems.Stage
@@ -269,6 +304,27 @@ func TestTagsPropagate(t *testing.T) {
 	}
 }
 
+// The autoscaled groups hold servers the playbooks configure after launch: a new launch template
+// version (a new image, a changed tag) must not start an instance refresh that replaces them with
+// unconfigured ones. The operator refreshes by hand.
+func TestAutoscaledGroupsRefreshOnlyByHand(t *testing.T) {
+	base := withWorkers(productionConfig())
+	changed := withWorkers(productionConfig())
+	changed.Image.ID = "ami-0fedcba9876543210"
+	for name, res := range map[string]*mock.Result{
+		"production":         mustDeploy(t, base, production),
+		"another image":      mustDeploy(t, changed, production),
+		"another owner, tag": mustDeploy(t, base, systems.Stage{Stack: "production", Env: "production", Owner: "someone-else", Protect: true, Network: true, Tags: map[string]string{"CostCenter": "cc-2"}}),
+	} {
+		n := 0
+		for _, asg := range res.ByType(typeASG) {
+			n++
+			assert.Nil(t, asg.In("instanceRefresh"), "%s: %s refreshes only by hand", name, asg.Name)
+		}
+		assert.Equal(t, 2, n, "%s: api and workers", name)
+	}
+}
+
 // untaggableTypes are the types here that take no tags, besides those mocktest knows.
 var untaggableTypes = map[string]bool{typeVolAttach: true, typeTGAttach: true, "aws:autoscaling/policy:Policy": true,
 	"aws:secretsmanager/secretRotation:SecretRotation": true}
@@ -354,6 +410,7 @@ func TestSites(t *testing.T) {
 		assert.Equal(t, float64(2), asg.In("minSize"))
 		assert.Equal(t, float64(4), asg.In("maxSize"))
 		assert.Equal(t, "EC2", asg.In("healthCheckType"), "unconfigured instances are not replaced before their playbook runs")
+		assert.Nil(t, asg.In("instanceRefresh"), "no automatic refresh replaces configured servers with bare ones")
 		assert.Nil(t, res.Get(typeTGAttach, "argos-api"), "the group registers its instances itself")
 		assert.Equal(t, "argos-production-api", res.Outputs["argos"].(map[string]any)["apiGroupName"])
 	})

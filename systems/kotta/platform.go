@@ -641,14 +641,15 @@ var scaleOutSteps = []fleet.Step{
 }
 
 // scaleInWhenIdle removes a worker once the active queue has been empty for minutes. A worker
-// keeps the job it runs in the active queue as a visible message (it sends the job there, deletes
-// it from the pending queue, and receives it back only for the instant of deleting it when the
-// job ends), so no visible message there means no job running: SQS's
-// ApproximateNumberOfMessagesVisible. Its NotVisible count stays at 0 while jobs run, and would
-// remove busy workers.
+// keeps the job it runs in the active queue as a message (it sends the job there, deletes it from
+// the pending queue, and deletes it from the active one when the job ends), mostly visible but
+// hidden while the watcher or a worker looks at it: so the alarm watches visible plus in-flight
+// messages, and an empty active queue means no job running. The watcher removes what else would
+// keep it from emptying (idle workers' kill requests, finished and orphaned jobs).
 func scaleInWhenIdle(active pulumi.StringInput, minutes int) fleet.StepScaling {
 	s := fleet.ScaleInOnIdleQueue("idle", active, minutes)
 	s.Alarm.MetricName = "ApproximateNumberOfMessagesVisible"
+	s.Alarm.PlusMetrics = []string{"ApproximateNumberOfMessagesNotVisible"}
 	return s
 }
 

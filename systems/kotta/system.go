@@ -26,6 +26,9 @@ var (
 	secretActions      = []string{"secretsmanager:GetSecretValue"}
 	// DescribeInstances supports no resource-level permissions: it is granted on "*".
 	tagActions = []string{"ec2:DescribeInstances"}
+	// The web server's usage page lists the worker pools' groups; the describe supports no
+	// resource-level permissions either.
+	groupActions = []string{"autoscaling:DescribeAutoScalingGroups"}
 	// Both take a user's role to stage a job's files with the user's permissions.
 	assumeActions = []string{"sts:AssumeRole"}
 )
@@ -98,6 +101,7 @@ func newPlatform(ctx *pulumi.Context, name string, k *Kotta, p PlatformPlan, dep
 		return p.document(
 			policy.Allow("PublishJobs", publishActions, v[0].([]string)...),
 			policy.Allow("ReadSecrets", secretActions, v[1].([]string)...),
+			policy.Allow("DescribeWorkerGroups", groupActions, "*"),
 		)
 	}).(pulumi.StringOutput)
 	webFleet, err := fleet.New(ctx, name+"-"+groupWeb, ptr(p.webFleet(web)), parent)
