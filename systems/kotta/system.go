@@ -141,6 +141,10 @@ func newPlatform(ctx *pulumi.Context, name string, k *Kotta, p PlatformPlan, dep
 		}
 	}
 
+	if err := p.newWatcher(ctx, name, bl.jobsTable, queues, parent); err != nil {
+		return err
+	}
+
 	for key, v := range bl.outputs {
 		k.Outputs[key] = v
 	}

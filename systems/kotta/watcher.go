@@ -1,0 +1,284 @@
+package kotta
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sfn"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/strata-iac/strata/components/policy"
+	"github.com/strata-iac/strata/components/queue"
+	"github.com/strata-iac/strata/components/role"
+)
+
+// The watcher keeps each pool's active queue true to the jobs that run, as the original
+// deployment's queue watcher did: a worker leaves there what it cannot clean up itself. Every
+// minute a Step Functions workflow (AWS service calls only, no code of strata's) looks at up to
+// ten messages of the active queue and
+//   - deletes an idle worker's kill request (the app posts them near each hour of an idle
+//     worker's life; the idle alarm, not the request, removes workers);
+//   - deletes a job's message once its record in the Jobs table is completed, failed or
+//     cancelled, or missing (a worker that could not delete it);
+//   - sends a job back to the pending queue, and deletes it here, when the instance that ran it is
+//     gone from the autoscaling groups (a Spot interruption, a scale-in, an instance refresh),
+//     so that another worker runs it again;
+//   - leaves every other message alone: a running job, visible again after 30 seconds.
+const (
+	watcherGroup = "watcher"
+	// watcherRate is how often each pool's active queue is looked at.
+	watcherRate = "rate(1 minute)"
+	// watcherHoldSeconds hides the messages the watcher looks at from the next look; the idle
+	// alarm counts them as in flight.
+	watcherHoldSeconds = 30
+	// watcherLogDays keeps the workflow's error logs.
+	watcherLogDays = 30
+)
+
+// finishedStatuses are the Jobs table's statuses of a job that no longer runs.
+var finishedStatuses = []string{"completed", "failed", "cancelled"}
+
+// WatcherDefinition is the watcher's Amazon States Language document. Its input names a pool's
+// queues and the Jobs table: {"active": <url>, "pending": <url>, "table": <name>}.
+func WatcherDefinition() (string, error) {
+	retry := []any{map[string]any{"ErrorEquals": []string{"States.ALL"}, "IntervalSeconds": 2, "MaxAttempts": 2, "BackoffRate": 2}}
+	keepOnError := []any{map[string]any{"ErrorEquals": []string{"States.ALL"}, "ResultPath": nil, "Next": "Keep"}}
+	attr := func(name string) string { return "$.message.MessageAttributes." + name + ".StringValue" }
+	present := func(path string) map[string]any { return map[string]any{"Variable": path, "IsPresent": true} }
+	var finished []any
+	for _, s := range finishedStatuses {
+		finished = append(finished, map[string]any{"Variable": "$.record.Item.status.S", "StringEquals": s})
+	}
+	item := map[string]any{
+		"StartAt": "Kind",
+		"States": map[string]any{
+			"Kind": map[string]any{
+				"Type": "Choice",
+				"Choices": []any{
+					map[string]any{"And": []any{present(attr("job_id")), map[string]any{"Variable": attr("job_id"), "StringEquals": "kill_request"}}, "Next": "Forget"},
+					map[string]any{"And": []any{present(attr("job_id")), present(attr("instance_id"))}, "Next": "JobStatus"},
+				},
+				// Not the app's: it would keep the pool from ever shrinking.
+				"Default": "Forget",
+			},
+			"JobStatus": map[string]any{
+				"Type":     "Task",
+				"Resource": "arn:aws:states:::aws-sdk:dynamodb:getItem",
+				"Parameters": map[string]any{
+					"TableName.$":              "$.table",
+					"Key":                      map[string]any{"job_id": map[string]any{"S.$": attr("job_id")}},
+					"ProjectionExpression":     "#s",
+					"ExpressionAttributeNames": map[string]any{"#s": "status"},
+					"ConsistentRead":           true,
+				},
+				"ResultPath": "$.record",
+				"Retry":      retry,
+				"Catch":      keepOnError,
+				"Next":       "Finished",
+			},
+			"Finished": map[string]any{
+				"Type": "Choice",
+				"Choices": []any{
+					map[string]any{"Not": present("$.record.Item"), "Next": "Forget"},
+					map[string]any{"And": []any{present("$.record.Item.status.S"), map[string]any{"Or": finished}}, "Next": "Forget"},
+				},
+				"Default": "Host",
+			},
+			"Host": map[string]any{
+				"Type":       "Task",
+				"Resource":   "arn:aws:states:::aws-sdk:autoscaling:describeAutoScalingInstances",
+				"Parameters": map[string]any{"InstanceIds.$": "States.Array(" + attr("instance_id") + ")"},
+				"ResultPath": "$.host",
+				"Retry":      retry,
+				"Catch":      keepOnError,
+				"Next":       "Alive",
+			},
+			"Alive": map[string]any{
+				"Type": "Choice",
+				"Choices": []any{map[string]any{"And": []any{
+					present("$.host.AutoScalingInstances[0]"),
+					map[string]any{"Not": map[string]any{"Variable": "$.host.AutoScalingInstances[0].LifecycleState", "StringMatches": "Terminat*"}},
+				}, "Next": "Keep"}},
+				"Default": "Requeue",
+			},
+			"Requeue": map[string]any{
+				"Type":       "Task",
+				"Resource":   "arn:aws:states:::aws-sdk:sqs:sendMessage",
+				"Parameters": map[string]any{"QueueUrl.$": "$.pending", "MessageBody.$": "$.message.Body"},
+				"ResultPath": nil,
+				"Retry":      retry,
+				"Catch":      keepOnError,
+				"Next":       "Forget",
+			},
+			"Forget": map[string]any{
+				"Type":       "Task",
+				"Resource":   "arn:aws:states:::aws-sdk:sqs:deleteMessage",
+				"Parameters": map[string]any{"QueueUrl.$": "$.active", "ReceiptHandle.$": "$.message.ReceiptHandle"},
+				"ResultPath": nil,
+				"Retry":      retry,
+				// A receipt that expired meanwhile: the next look deletes the message.
+				"Catch": keepOnError,
+				"End":   true,
+			},
+			"Keep": map[string]any{"Type": "Succeed"},
+		},
+	}
+	b, err := json.Marshal(map[string]any{
+		"Comment": "Keeps a Cloud Kotta pool's active queue true to the jobs that run",
+		"StartAt": "Receive",
+		"States": map[string]any{
+			"Receive": map[string]any{
+				"Type":     "Task",
+				"Resource": "arn:aws:states:::aws-sdk:sqs:receiveMessage",
+				"Parameters": map[string]any{
+					"QueueUrl.$": "$.active", "MaxNumberOfMessages": 10, "WaitTimeSeconds": 0,
+					"VisibilityTimeout": watcherHoldSeconds, "MessageAttributeNames": []string{"All"},
+				},
+				"ResultPath": "$.received",
+				"Retry":      retry,
+				"Next":       "AnyMessages",
+			},
+			"AnyMessages": map[string]any{
+				"Type":    "Choice",
+				"Choices": []any{map[string]any{"Variable": "$.received.Messages[0]", "IsPresent": true, "Next": "EachMessage"}},
+				"Default": "Done",
+			},
+			"EachMessage": map[string]any{
+				"Type":      "Map",
+				"ItemsPath": "$.received.Messages",
+				"ItemSelector": map[string]any{
+					"message.$": "$$.Map.Item.Value", "active.$": "$.active", "pending.$": "$.pending", "table.$": "$.table",
+				},
+				"MaxConcurrency": 10,
+				"ItemProcessor":  map[string]any{"ProcessorConfig": map[string]any{"Mode": "INLINE"}, "StartAt": item["StartAt"], "States": item["States"]},
+				"ResultPath":     nil,
+				"Next":           "Done",
+			},
+			"Done": map[string]any{"Type": "Succeed"},
+		},
+	})
+	return string(b), err
+}
+
+// newWatcher creates the watcher of the pools' active queues: one workflow, and per pool a rule
+// that starts it every minute with the pool's queues.
+func (p PlatformPlan) newWatcher(ctx *pulumi.Context, name, jobsTable string, queues map[string]*queue.Queue, parent pulumi.ResourceOrInvokeOption) error {
+	part, err := aws.GetPartition(ctx, &aws.GetPartitionArgs{}, parent)
+	if err != nil {
+		return err
+	}
+	region, err := aws.GetRegion(ctx, &aws.GetRegionArgs{}, parent)
+	if err != nil {
+		return err
+	}
+	caller, err := aws.GetCallerIdentity(ctx, &aws.GetCallerIdentityArgs{}, parent)
+	if err != nil {
+		return err
+	}
+	arn := func(service, resource string) string {
+		return fmt.Sprintf("arn:%s:%s:%s:%s:%s", part.Partition, service, region.Name, caller.AccountId, resource)
+	}
+	physical := p.Naming.Name(watcherGroup)
+	tags := p.Naming.Tags(watcherGroup)
+	name += "-" + watcherGroup
+
+	logs, err := cloudwatch.NewLogGroup(ctx, name, &cloudwatch.LogGroupArgs{
+		// Step Functions' log delivery wants its groups under /aws/vendedlogs/ (Step Functions
+		// Developer Guide, "Logging using CloudWatch Logs").
+		Name:            pulumi.String("/aws/vendedlogs/states/" + physical),
+		RetentionInDays: pulumi.Int(watcherLogDays),
+		Tags:            pulumi.ToStringMap(tags),
+	}, parent)
+	if err != nil {
+		return err
+	}
+
+	var active, pending []pulumi.StringOutput
+	for _, pool := range p.Pools {
+		active = append(active, queues[pool.Name].Active.ARN)
+		pending = append(pending, queues[pool.Name].Pending.ARN)
+	}
+	machineRole, err := role.New(ctx, name, &role.Args{
+		Name:        physical,
+		Description: "Step Functions watches the active queues of " + p.Naming.Name("workers"),
+		Services:    []role.Service{{Principal: role.States, SourceARN: arn("states", "stateMachine:"+physical)}},
+		Policy: pulumi.All(pulumi.ToStringArrayOutput(active), pulumi.ToStringArrayOutput(pending)).ApplyT(func(v []any) (string, error) {
+			return policy.New(
+				policy.Allow("ActiveQueues", []string{"sqs:DeleteMessage", "sqs:ReceiveMessage"}, v[0].([]string)...),
+				policy.Allow("PendingQueues", []string{"sqs:SendMessage"}, v[1].([]string)...),
+				policy.Allow("JobStatus", []string{"dynamodb:GetItem"}, arn("dynamodb", "table/"+jobsTable)),
+				// Neither supports resource-level permissions.
+				policy.Allow("Hosts", []string{"autoscaling:DescribeAutoScalingInstances"}, "*"),
+				policy.Allow("Logging", []string{"logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery",
+					"logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy",
+					"logs:DescribeResourcePolicies", "logs:DescribeLogGroups"}, "*"),
+			).JSON()
+		}).(pulumi.StringOutput),
+		Tags: tags,
+	}, parent)
+	if err != nil {
+		return err
+	}
+	definition, err := WatcherDefinition()
+	if err != nil {
+		return err
+	}
+	machine, err := sfn.NewStateMachine(ctx, name, &sfn.StateMachineArgs{
+		Name:       pulumi.String(physical),
+		Type:       pulumi.String("EXPRESS"),
+		RoleArn:    machineRole.ARN,
+		Definition: pulumi.String(definition),
+		LoggingConfiguration: &sfn.StateMachineLoggingConfigurationArgs{
+			Level:                pulumi.String("ERROR"),
+			IncludeExecutionData: pulumi.Bool(false),
+			LogDestination:       pulumi.Sprintf("%s:*", logs.Arn),
+		},
+		Tags: pulumi.ToStringMap(tags),
+	}, parent, pulumi.DependsOn([]pulumi.Resource{machineRole}))
+	if err != nil {
+		return err
+	}
+
+	// kotta-<env>-<pool>-watch
+	rulePrefix := p.Naming.Name("")
+	eventsRole, err := role.New(ctx, name+"-events", &role.Args{
+		Name:        physical + "-events",
+		Description: "EventBridge starts the watcher of " + p.Naming.Name("workers") + " every minute",
+		Services:    []role.Service{{Principal: role.Events, SourceARN: arn("events", "rule/"+rulePrefix+"*-watch")}},
+		Policy: machine.Arn.ApplyT(func(a string) (string, error) {
+			return policy.New(policy.Allow("StartWatcher", []string{"states:StartExecution"}, a)).JSON()
+		}).(pulumi.StringOutput),
+		Tags: tags,
+	}, parent)
+	if err != nil {
+		return err
+	}
+	for _, pool := range p.Pools {
+		q := queues[pool.Name]
+		rule, err := cloudwatch.NewEventRule(ctx, name+"-"+pool.Name, &cloudwatch.EventRuleArgs{
+			Name:               pulumi.String(rulePrefix + pool.Name + "-watch"),
+			Description:        pulumi.String("Starts the watcher of the active queue of pool " + pool.Name),
+			ScheduleExpression: pulumi.String(watcherRate),
+			Tags:               pulumi.ToStringMap(tags),
+		}, parent)
+		if err != nil {
+			return err
+		}
+		input := pulumi.All(q.Active.URL, q.Pending.URL).ApplyT(func(v []any) (string, error) {
+			b, err := json.Marshal(map[string]string{"active": v[0].(string), "pending": v[1].(string), "table": jobsTable})
+			return string(b), err
+		}).(pulumi.StringOutput)
+		if _, err := cloudwatch.NewEventTarget(ctx, name+"-"+pool.Name, &cloudwatch.EventTargetArgs{
+			Rule:     rule.Name,
+			TargetId: pulumi.String(watcherGroup),
+			Arn:      machine.Arn,
+			RoleArn:  eventsRole.ARN,
+			Input:    input,
+		}, parent, pulumi.DependsOn([]pulumi.Resource{eventsRole})); err != nil {
+			return err
+		}
+	}
+	return nil
+}
