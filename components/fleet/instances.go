@@ -175,7 +175,7 @@ func (b *builder) volume(member string, v Volume, zone pulumi.StringOutput, inst
 	if v.SnapshotID != "" {
 		volArgs.SnapshotId = pulumi.String(v.SnapshotID)
 	}
-	vol, err := ebs.NewVolume(b.ctx, logical, volArgs, b.opts("aws:ebs/volume:Volume", logical, pulumi.Protect(b.args.Protect))...)
+	vol, err := ebs.NewVolume(b.ctx, logical, volArgs, b.opts("aws:ebs/volume:Volume", logical, pulumi.Protect(b.args.Protect && !v.SkipFinalSnapshot))...)
 	if err != nil {
 		return err
 	}

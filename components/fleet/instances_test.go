@@ -128,6 +128,7 @@ func TestDataVolumes(t *testing.T) {
 	scratch := mocktest.Named(t, res, typeVolume, "f-knowledge-scratch")
 	assert.Equal(t, "st1", scratch.In("type"))
 	assert.Equal(t, false, scratch.In("finalSnapshot"))
+	assert.False(t, scratch.Protect, "throw-away scratch space is not protected: a scale-in deletes it")
 	assert.Nil(t, scratch.In("iops"))
 	assert.Nil(t, scratch.In("throughput"))
 	assert.Equal(t, "/dev/xvdg", mocktest.Named(t, res, typeVolAttach, "f-knowledge-scratch").In("deviceName"))
