@@ -27,9 +27,9 @@ type Config struct {
 	Branch string `json:"branch"`
 	// RefInSubject is true when the repository's OIDC subject template includes the ref (GitHub's
 	// include_claim_keys ["repo", "context", "ref"]): the deploy roles then trust
-	// repo:<owner>/<repo>:environment:<env>:ref:refs/heads/<branch> and the preview role
-	// repo:<owner>/<repo>:pull_request:ref:refs/pull/*/merge. Default false: GitHub's default
-	// subjects, whose environment form carries no branch.
+	// repo:<owner>/<repo>:environment:<env>:ref:refs/heads/<branch> and the preview roles
+	// repo:<owner>/<repo>:environment:<previewEnvironment>:ref:refs/pull/*/merge. Default false:
+	// GitHub's default subjects, whose environment form carries no ref.
 	RefInSubject bool `json:"refInSubject"`
 	// OwnerID is GitHub's immutable id of the repository's owner, for repositories whose OIDC
 	// tokens carry immutable subjects (the default for repositories created, renamed or
@@ -63,4 +63,9 @@ type Stage struct {
 	// Region is the stage's aws:region, which the deploy role's ARNs and region condition name.
 	// Default the bootstrap stack's region.
 	Region string `json:"region"`
+	// PreviewEnvironment is the GitHub environment the stage's pull-request preview job runs in:
+	// the stage's preview role trusts only it. Default <stage>-preview. Give it required reviewers
+	// where the stage's secrets matter (production): a preview runs the pull request's code, which
+	// can read what the role reads, the stage's decrypted secrets included.
+	PreviewEnvironment string `json:"previewEnvironment"`
 }

@@ -67,12 +67,13 @@ type Plan struct {
 	OIDCProviderARN string
 	// State and Logs are the state bucket and its access log bucket.
 	State, Logs bucket.Args
-	// KeyAlias is the secrets key's alias, alias/strata-<env>-secrets.
+	// KeyAlias is the alias of the key of the bootstrap stack's own secrets,
+	// alias/strata-<env>-secrets; each stage has a key of its own (Role.KeyAlias).
 	KeyAlias string
 	// MaxSessionDurationSeconds caps the CI roles' sessions.
 	MaxSessionDurationSeconds int
-	// Preview is the pull requests' read-only role.
-	Preview Role
+	// Preview are the stages' read-only roles of pull requests, by stage name in order.
+	Preview []Role
 	// Deploy are the stages' deploy roles, by stage name in order.
 	Deploy []Role
 	// Apps are the suite's applications.
@@ -81,10 +82,15 @@ type Plan struct {
 
 // Role is one CI role.
 type Role struct {
-	// Name is the role's name: strata-<env>-preview or strata-<env>-deploy-<stage>.
+	// Name is the role's name: strata-<env>-preview-<stage> or strata-<env>-deploy-<stage>.
 	Name string
-	// Stage, Env, Environment and Region describe a deploy role's stage (empty for preview).
+	// Preview marks the read-only role of the stage's pull-request previews.
+	Preview bool
+	// Stage, Env, Environment and Region describe the role's stage; Environment is the GitHub
+	// environment whose jobs may assume the role.
 	Stage, Env, Environment, Region string
+	// KeyAlias is the stage's secrets key, alias/strata-<env>-secrets-<stage>.
+	KeyAlias string
 	// Subjects are the GitHub OIDC subjects that may assume the role.
 	Subjects []string
 }
@@ -92,8 +98,9 @@ type Role struct {
 // LoginURL is the backend URL of pulumi login.
 func (p Plan) LoginURL() string { return "s3://" + p.State.Name + "?region=" + p.Region }
 
-// SecretsProvider is the --secrets-provider of pulumi stack init.
-func (p Plan) SecretsProvider() string { return "awskms://" + p.KeyAlias + "?region=" + p.Region }
+// SecretsProvider is the --secrets-provider of pulumi stack init for the bootstrap stack (alias
+// p.KeyAlias) or a stage (its role's KeyAlias).
+func (p Plan) SecretsProvider(alias string) string { return "awskms://" + alias + "?region=" + p.Region }
 
 // Plan applies the defaults and reports every problem under strata:bootstrap. region is the
 // bootstrap stack's region.
@@ -165,7 +172,6 @@ func (c Config) Plan(st systems.Stage, region string) (Plan, error) {
 	p.KeyAlias = "alias/" + p.Naming.Name("secrets")
 
 	subject := c.subjectRepository()
-	p.Preview = Role{Name: p.Naming.Name("preview"), Subjects: []string{previewSubject(subject, c.RefInSubject)}}
 	stages := c.Stages
 	if len(stages) == 0 {
 		stages = map[string]Stage{}
@@ -197,8 +203,20 @@ func (c Config) Plan(st systems.Stage, region string) (Plan, error) {
 		if r.Region != "" && !regionRE.MatchString(r.Region) {
 			errs.Add(field.Join(path, "region"), "%q is not an AWS region: use e.g. us-east-2", r.Region)
 		}
+		r.KeyAlias = "alias/" + p.Naming.Name("secrets-"+name)
 		r.Subjects = []string{deploySubject(subject, r.Environment, branch, c.RefInSubject)}
 		p.Deploy = append(p.Deploy, r)
+
+		preview := r
+		preview.Name, preview.Preview, preview.Environment = p.Naming.Name("preview-"+name), true, or(s.PreviewEnvironment, name+"-preview")
+		switch {
+		case len(preview.Environment) > maxEnvironmentLen || !environmentRE.MatchString(preview.Environment):
+			errs.Add(field.Join(path, "previewEnvironment"), "%q is not a GitHub environment this trust can pin: use at most %d characters without ':', '*', '?'", preview.Environment, maxEnvironmentLen)
+		case preview.Environment == r.Environment:
+			errs.Add(field.Join(path, "previewEnvironment"), "%q is also the deploy job's environment: a pull request's preview would then get the deploy role; use another, e.g. %s-preview", preview.Environment, name)
+		}
+		preview.Subjects = []string{previewSubject(subject, preview.Environment, c.RefInSubject)}
+		p.Preview = append(p.Preview, preview)
 	}
 	if len(errs) == 0 {
 		p.checkSeparation(&errs)
@@ -206,6 +224,9 @@ func (c Config) Plan(st systems.Stage, region string) (Plan, error) {
 	}
 	return p, field.Prefix(systems.Key(Key), errs.Err())
 }
+
+// Roles are the CI roles: the preview roles, then the deploy roles.
+func (p Plan) Roles() []Role { return slices.Concat(p.Preview, p.Deploy) }
 
 // subjectRepository is the repository as the subjects name it: owner/name, or with immutable
 // subjects owner@<ownerId>/name@<repositoryId>.
@@ -217,12 +238,14 @@ func (c Config) subjectRepository() string {
 	return fmt.Sprintf("%s@%d/%s@%d", owner, c.OwnerID, name, c.RepositoryID)
 }
 
-// previewSubject is the subject of a pull request's jobs.
-func previewSubject(repo string, ref bool) string {
+// previewSubject is the subject of a pull request's preview job, which runs in the stage's
+// preview environment; with the ref in the subject, that of a pull request's merge commit.
+func previewSubject(repo, environment string, ref bool) string {
+	s := role.GitHubEnvironment(repo, environment)
 	if ref {
-		return role.GitHubPullRequest(repo) + ":ref:refs/pull/*/merge"
+		s += ":ref:refs/pull/*/merge"
 	}
-	return role.GitHubPullRequest(repo)
+	return s
 }
 
 // deploySubject is the subject of a job bound to a GitHub environment. GitHub's default subject
@@ -253,14 +276,14 @@ func (p Plan) checkSeparation(errs *field.Errors) {
 // checkPolicies renders every role's policies with placeholder values of the real lengths and
 // checks IAM's size and count quotas.
 func (p Plan) checkPolicies(errs *field.Errors) {
-	for _, r := range append([]Role{p.Preview}, p.Deploy...) {
+	for _, r := range p.Roles() {
 		docs, err := p.Documents(r, placeholder)
 		if err != nil {
 			errs.Add("stages", "role %s: %v", r.Name, err)
 			continue
 		}
 		at := "apps"
-		if r.Stage == "" {
+		if r.Preview {
 			at = "repository"
 		}
 		if len(docs) > maxRolePolicies {

@@ -17,17 +17,27 @@ func TestPlanDefaults(t *testing.T) {
 	assert.Equal(t, DefaultApps, p.Apps)
 	assert.Equal(t, 3600, p.MaxSessionDurationSeconds)
 	assert.Equal(t, "s3://example-strata-pulumi-state-use2?region=us-east-2", p.LoginURL())
-	assert.Equal(t, "awskms://alias/strata-bootstrap-secrets?region=us-east-2", p.SecretsProvider())
-	assert.Equal(t, "strata-bootstrap-preview", p.Preview.Name)
+	assert.Equal(t, "awskms://alias/strata-bootstrap-secrets?region=us-east-2", p.SecretsProvider(p.KeyAlias))
 	require.Len(t, p.Deploy, 2)
+	require.Len(t, p.Preview, 2)
 	for i, stage := range []string{"production", "staging"} {
 		r := p.Deploy[i]
 		assert.Equal(t, "strata-bootstrap-deploy-"+stage, r.Name)
+		assert.False(t, r.Preview)
 		assert.Equal(t, stage, r.Env)
 		assert.Equal(t, stage, r.Environment)
 		assert.Equal(t, "us-east-2", r.Region)
+		assert.Equal(t, "alias/strata-bootstrap-secrets-"+stage, r.KeyAlias, "a key per stage")
 		assert.Equal(t, []string{"repo:strata-iac/strata:environment:" + stage}, r.Subjects)
+		pr := p.Preview[i]
+		assert.Equal(t, "strata-bootstrap-preview-"+stage, pr.Name)
+		assert.True(t, pr.Preview)
+		assert.Equal(t, stage, pr.Stage)
+		assert.Equal(t, stage+"-preview", pr.Environment)
+		assert.Equal(t, r.KeyAlias, pr.KeyAlias, "the preview decrypts its own stage's secrets only")
+		assert.Equal(t, []string{"repo:strata-iac/strata:environment:" + stage + "-preview"}, pr.Subjects)
 	}
+	assert.Equal(t, "awskms://alias/strata-bootstrap-secrets-staging?region=us-east-2", p.SecretsProvider(p.Deploy[1].KeyAlias))
 	assert.Equal(t, 365, p.State.NoncurrentVersionExpirationDays, "state history kept a year")
 	assert.True(t, p.State.Protect && p.Logs.Protect, "the state and its logs are always protected")
 	assert.Equal(t, "example-strata-pulumi-state-use2-logs", p.State.Logging.TargetBucket)
@@ -50,7 +60,7 @@ func TestRefInSubject(t *testing.T) {
 	c.Branch = "release"
 	p, err := c.Plan(stage, "us-east-2")
 	require.NoError(t, err)
-	assert.Equal(t, []string{"repo:strata-iac/strata:pull_request:ref:refs/pull/*/merge"}, p.Preview.Subjects)
+	assert.Equal(t, []string{"repo:strata-iac/strata:environment:staging-preview:ref:refs/pull/*/merge"}, p.Preview[1].Subjects)
 	assert.Equal(t, []string{"repo:strata-iac/strata:environment:staging:ref:refs/heads/release"}, p.Deploy[1].Subjects)
 }
 
@@ -59,7 +69,7 @@ func TestImmutableSubjects(t *testing.T) {
 	c.OwnerID, c.RepositoryID = 123456, 456789
 	p, err := c.Plan(stage, "us-east-2")
 	require.NoError(t, err)
-	assert.Equal(t, []string{"repo:strata-iac@123456/strata@456789:pull_request"}, p.Preview.Subjects)
+	assert.Equal(t, []string{"repo:strata-iac@123456/strata@456789:environment:production-preview"}, p.Preview[0].Subjects)
 	assert.Equal(t, []string{"repo:strata-iac@123456/strata@456789:environment:production"}, p.Deploy[0].Subjects)
 
 	c.RefInSubject = true
@@ -70,12 +80,14 @@ func TestImmutableSubjects(t *testing.T) {
 
 func TestStageSettings(t *testing.T) {
 	c := example()
-	c.Stages = map[string]Stage{"prod": {Env: "production", Environment: "Production", Region: "eu-west-1"}}
+	c.Stages = map[string]Stage{"prod": {Env: "production", Environment: "Production", Region: "eu-west-1", PreviewEnvironment: "Production preview"}}
 	p, err := c.Plan(stage, "us-east-2")
 	require.NoError(t, err)
 	require.Len(t, p.Deploy, 1)
 	assert.Equal(t, Role{Name: "strata-bootstrap-deploy-prod", Stage: "prod", Env: "production", Environment: "Production",
-		Region: "eu-west-1", Subjects: []string{"repo:strata-iac/strata:environment:Production"}}, p.Deploy[0])
+		Region: "eu-west-1", KeyAlias: "alias/strata-bootstrap-secrets-prod", Subjects: []string{"repo:strata-iac/strata:environment:Production"}}, p.Deploy[0])
+	assert.Equal(t, Role{Name: "strata-bootstrap-preview-prod", Preview: true, Stage: "prod", Env: "production", Environment: "Production preview",
+		Region: "eu-west-1", KeyAlias: "alias/strata-bootstrap-secrets-prod", Subjects: []string{"repo:strata-iac/strata:environment:Production preview"}}, p.Preview[0])
 }
 
 func TestBadConfig(t *testing.T) {
@@ -146,6 +158,12 @@ func TestBadConfig(t *testing.T) {
 			`strata:bootstrap.stages.prod.region: "mars" is not an AWS region`,
 			`strata:bootstrap.stages.qa.env: "shared" is also stage prod's`,
 		}},
+		{"preview environments", func(c *Config) {
+			c.Stages = map[string]Stage{"staging": {PreviewEnvironment: "staging"}, "production": {PreviewEnvironment: "prod*"}}
+		}, []string{
+			`strata:bootstrap.stages.production.previewEnvironment: "prod*" is not a GitHub environment`,
+			`strata:bootstrap.stages.staging.previewEnvironment: "staging" is also the deploy job's environment`,
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := example()
@@ -164,7 +182,7 @@ func TestBadConfig(t *testing.T) {
 func TestPoliciesFitIAMQuotas(t *testing.T) {
 	p, err := example().Plan(stage, "ap-southeast-3")
 	require.NoError(t, err)
-	for _, r := range append([]Role{p.Preview}, p.Deploy...) {
+	for _, r := range p.Roles() {
 		docs, err := p.Documents(r, placeholder)
 		require.NoError(t, err)
 		assert.LessOrEqual(t, len(docs), maxRolePolicies, "%s: managed policies per role", r.Name)

@@ -10,14 +10,17 @@ import (
 )
 
 // Account is what the policies name that only AWS knows: the partition, the account and the
-// secrets key's ARN.
+// ARN of each stage's secrets key.
 type Account struct {
-	Partition, ID, KeyARN string
+	Partition, ID string
+	KeyARN        func(stage string) string
 }
 
+// placeholderKey has the length of a key's ARN.
+const placeholderKey = "arn:aws:kms:us-east-2:123456789012:key/0123abcd-01ab-23cd-45ef-0123456789ab"
+
 // placeholder has the lengths of real values, so that a plan can measure its policies.
-var placeholder = Account{Partition: "aws", ID: "123456789012",
-	KeyARN: "arn:aws:kms:us-east-2:123456789012:key/0123abcd-01ab-23cd-45ef-0123456789ab"}
+var placeholder = Account{Partition: "aws", ID: "123456789012", KeyARN: func(string) string { return placeholderKey }}
 
 // Document is one managed policy of a role.
 type Document struct {
@@ -86,19 +89,20 @@ func publicParameters(a Account) string {
 	return "arn:" + a.Partition + ":ssm:*::parameter/aws/service/*"
 }
 
-// Documents renders a role's managed policies: the preview role's when r has no stage, else the
-// deploy role's of r's stage.
+// Documents renders a role's managed policies: a stage's preview or deploy role's. Each reads
+// every stack's state (stack references read other stacks; the secrets in it are encrypted with
+// the stacks' own keys) and uses its own stage's key only.
 func (p Plan) Documents(r Role, a Account) ([]Document, error) {
 	var docs []Document
 	add := func(group string, statements ...policy.Statement) {
 		docs = append(docs, Document{Group: group, Statements: statements})
 	}
 	bucketARN, objects := p.stateARNs(a)
-	if r.Stage == "" {
+	if r.Preview {
 		add(groupState,
 			policy.Allow("ListState", []string{"s3:ListBucket"}, bucketARN),
 			policy.Allow("ReadState", []string{"s3:GetObject"}, objects),
-			policy.Allow("DecryptSecrets", []string{"kms:Decrypt", "kms:DescribeKey"}, a.KeyARN),
+			policy.Allow("DecryptSecrets", []string{"kms:Decrypt", "kms:DescribeKey"}, a.KeyARN(r.Stage)),
 			policy.Allow("ReadPublicParameters", []string{"ssm:GetParameter", "ssm:GetParameters"}, publicParameters(a)))
 		add("read", p.previewReads(a)...)
 	} else {
@@ -109,7 +113,7 @@ func (p Plan) Documents(r Role, a Account) ([]Document, error) {
 			policy.Allow("ReadState", []string{"s3:GetObject"}, objects),
 			// The stack's own files: checkpoint (and its .bak), history, backups, lock.
 			policy.Allow("WriteOwnState", []string{"s3:PutObject", "s3:DeleteObject"}, stack+".json*", stack+"/*"),
-			policy.Allow("UseSecretsKey", []string{"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"}, a.KeyARN),
+			policy.Allow("UseSecretsKey", []string{"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"}, a.KeyARN(r.Stage)),
 			policy.Allow("ReadPublicParameters", []string{"ssm:GetParameter", "ssm:GetParameters"}, publicParameters(a)))
 		add(groupIAM, p.iamStatements(s, a)...)
 		for _, g := range deployGroups[2:] {
@@ -204,9 +208,9 @@ func deployStatements(group string, s scope) []policy.Statement {
 	return out
 }
 
-// keyPolicy is the secrets key's policy: the account administers the key and delegates its use
-// to IAM, whose policies give it to the CI roles (the deploy roles encrypt and decrypt, the preview
-// role decrypts) and to the administrators who run pulumi by hand.
+// keyPolicy is a secrets key's policy: the account administers the key and delegates its use to
+// IAM, whose policies give a stage's key to the stage's CI roles (the deploy role encrypts and
+// decrypts, the preview role decrypts) and to the administrators who run pulumi by hand.
 func keyPolicy(partition, account string) (string, error) {
 	root := "arn:" + partition + ":iam::" + account + ":root"
 	admin := policy.TrustAWS(root)

@@ -13,8 +13,8 @@ import (
 	"github.com/strata-iac/strata/components/role"
 )
 
-// keyToken stands for the secrets key's ARN in rendered policies until the key exists.
-const keyToken = "${strata:secretsKeyArn}"
+// keyToken stands for a stage's secrets key's ARN in rendered policies until the key exists.
+func keyToken(stage string) string { return "${strata:secretsKeyArn:" + stage + "}" }
 
 // Key settings: yearly rotation (AWS's default period) and the longest deletion window, so that a
 // key scheduled for deletion by mistake can be recovered for 30 days.
@@ -27,8 +27,9 @@ const (
 type Bootstrap struct {
 	pulumi.ResourceState
 
-	// Outputs are exported as the stack output "bootstrap": loginUrl, secretsProvider, stateBucket,
-	// keyArn, keyAlias, oidcProviderArn, previewRoleArn and deployRoleArns (by stage).
+	// Outputs are exported as the stack output "bootstrap": loginUrl, secretsProvider (the
+	// bootstrap stack's own), stateBucket, keyArn and keyAlias (its own key), oidcProviderArn, and
+	// by stage secretsProviders, previewRoleArns and deployRoleArns.
 	Outputs pulumi.Map
 }
 
@@ -43,9 +44,13 @@ func New(ctx *pulumi.Context, name string, p Plan, opts ...pulumi.ResourceOption
 		return nil, err
 	}
 	account := Account{Partition: part.Partition, ID: caller.AccountId, KeyARN: keyToken}
-	roles := append([]Role{p.Preview}, p.Deploy...)
+	roles := p.Roles()
 	docs := make([][]Document, len(roles))
-	measured := strings.NewReplacer(keyToken, placeholder.KeyARN)
+	var placeholders []string
+	for _, r := range p.Deploy {
+		placeholders = append(placeholders, keyToken(r.Stage), placeholderKey)
+	}
+	measured := strings.NewReplacer(placeholders...)
 	for i, r := range roles {
 		if docs[i], err = p.Documents(r, account); err != nil {
 			return nil, err
@@ -91,33 +96,48 @@ func New(ctx *pulumi.Context, name string, p Plan, opts ...pulumi.ResourceOption
 		return nil, err
 	}
 
-	key, err := kms.NewKey(ctx, name+"-secrets", &kms.KeyArgs{
-		Description:          pulumi.String("Encrypts the secrets of the " + p.Project + " stacks (Pulumi secrets provider awskms)"),
-		EnableKeyRotation:    pulumi.Bool(true),
-		RotationPeriodInDays: pulumi.Int(keyRotationDays),
-		DeletionWindowInDays: pulumi.Int(keyDeletionWindowDays),
-		Policy:               pulumi.String(keyPolicyJSON),
-		Tags:                 pulumi.ToStringMap(p.Naming.Tags("secrets")),
-	}, parent, pulumi.Protect(true))
+	// One key per stack: a role that may decrypt one stage's secrets cannot decrypt another's.
+	newKey := func(logical, alias, group, what string) (*kms.Key, error) {
+		key, err := kms.NewKey(ctx, logical, &kms.KeyArgs{
+			Description:          pulumi.String("Encrypts the secrets of " + what + " (Pulumi secrets provider awskms)"),
+			EnableKeyRotation:    pulumi.Bool(true),
+			RotationPeriodInDays: pulumi.Int(keyRotationDays),
+			DeletionWindowInDays: pulumi.Int(keyDeletionWindowDays),
+			Policy:               pulumi.String(keyPolicyJSON),
+			Tags:                 pulumi.ToStringMap(p.Naming.Tags(group)),
+		}, parent, pulumi.Protect(true))
+		if err != nil {
+			return nil, err
+		}
+		_, err = kms.NewAlias(ctx, logical, &kms.AliasArgs{Name: pulumi.String(alias), TargetKeyId: key.KeyId}, parent)
+		return key, err
+	}
+	key, err := newKey(name+"-secrets", p.KeyAlias, "secrets", "the bootstrap stack")
 	if err != nil {
 		return nil, err
 	}
-	if _, err := kms.NewAlias(ctx, name+"-secrets", &kms.AliasArgs{
-		Name:        pulumi.String(p.KeyAlias),
-		TargetKeyId: key.KeyId,
-	}, parent); err != nil {
-		return nil, err
+	var tokens pulumi.StringArray
+	providers := pulumi.StringMap{}
+	for _, r := range p.Deploy {
+		k, err := newKey(name+"-secrets-"+r.Stage, r.KeyAlias, "secrets-"+r.Stage, "stack "+p.Project+"/"+r.Stage)
+		if err != nil {
+			return nil, err
+		}
+		tokens = append(tokens, pulumi.String(keyToken(r.Stage)), k.Arn)
+		providers[r.Stage] = pulumi.String(p.SecretsProvider(r.KeyAlias))
 	}
 	withKey := func(json string) pulumi.StringOutput {
-		return key.Arn.ApplyT(func(arn string) string { return strings.ReplaceAll(json, keyToken, arn) }).(pulumi.StringOutput)
+		return tokens.ToStringArrayOutput().ApplyT(func(pairs []string) string {
+			return strings.NewReplacer(pairs...).Replace(json)
+		}).(pulumi.StringOutput)
 	}
 
 	arns := make([]pulumi.StringOutput, len(roles))
 	for i, r := range roles {
 		logical := name + "-" + strings.TrimPrefix(r.Name, p.Naming.Name(""))
-		description := "GitHub Actions of " + p.Repository + ": pulumi preview of pull requests, read-only"
-		if r.Stage != "" {
-			description = "GitHub Actions of " + p.Repository + ": pulumi up of stage " + r.Stage + " (GitHub environment " + r.Environment + ")"
+		description := "GitHub Actions of " + p.Repository + ": pulumi up of stage " + r.Stage + " (GitHub environment " + r.Environment + ")"
+		if r.Preview {
+			description = "GitHub Actions of " + p.Repository + ": pulumi preview of stage " + r.Stage + " in pull requests, read-only (GitHub environment " + r.Environment + ")"
 		}
 		tags := p.Naming.Tags(strings.TrimPrefix(r.Name, p.Naming.Name("")))
 		attach := map[string]pulumi.StringInput{}
@@ -148,19 +168,24 @@ func New(ctx *pulumi.Context, name string, p Plan, opts ...pulumi.ResourceOption
 		arns[i] = created.ARN
 	}
 
-	deploy := pulumi.StringMap{}
-	for i, r := range p.Deploy {
-		deploy[r.Stage] = arns[i+1]
+	preview, deploy := pulumi.StringMap{}, pulumi.StringMap{}
+	for i, r := range roles {
+		if r.Preview {
+			preview[r.Stage] = arns[i]
+		} else {
+			deploy[r.Stage] = arns[i]
+		}
 	}
 	b.Outputs = pulumi.Map{
-		"loginUrl":        pulumi.String(p.LoginURL()),
-		"secretsProvider": pulumi.String(p.SecretsProvider()),
-		"stateBucket":     state.Name,
-		"keyArn":          key.Arn,
-		"keyAlias":        pulumi.String(p.KeyAlias),
-		"oidcProviderArn": providerARN,
-		"previewRoleArn":  arns[0],
-		"deployRoleArns":  deploy,
+		"loginUrl":         pulumi.String(p.LoginURL()),
+		"secretsProvider":  pulumi.String(p.SecretsProvider(p.KeyAlias)),
+		"secretsProviders": providers,
+		"stateBucket":      state.Name,
+		"keyArn":           key.Arn,
+		"keyAlias":         pulumi.String(p.KeyAlias),
+		"oidcProviderArn":  providerARN,
+		"previewRoleArns":  preview,
+		"deployRoleArns":   deploy,
 	}
 	if err := ctx.RegisterResourceOutputs(b, b.Outputs); err != nil {
 		return nil, err

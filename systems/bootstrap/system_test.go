@@ -58,10 +58,14 @@ func TestTrustIsThisRepositoryOnly(t *testing.T) {
 		allowed    []string
 		notAllowed []string
 	}{
-		{name: "preview", role: "bootstrap-preview",
-			allowed: []string{"repo:strata-iac/strata:pull_request"},
-			notAllowed: []string{"repo:someone/strata:pull_request", "repo:strata-iac/strata-fork:pull_request",
-				"repo:strata-iac/strata:ref:refs/heads/main", "repo:strata-iac/strata:environment:staging"}},
+		{name: "preview of staging", role: "bootstrap-preview-staging",
+			allowed: []string{"repo:strata-iac/strata:environment:staging-preview"},
+			notAllowed: []string{"repo:strata-iac/strata:pull_request", "repo:someone/strata:environment:staging-preview",
+				"repo:strata-iac/strata-fork:environment:staging-preview", "repo:strata-iac/strata:ref:refs/heads/main",
+				"repo:strata-iac/strata:environment:staging", "repo:strata-iac/strata:environment:production-preview"}},
+		{name: "preview of production", role: "bootstrap-preview-production",
+			allowed:    []string{"repo:strata-iac/strata:environment:production-preview"},
+			notAllowed: []string{"repo:strata-iac/strata:pull_request", "repo:strata-iac/strata:environment:staging-preview"}},
 		{name: "staging", role: "bootstrap-deploy-staging",
 			allowed: []string{"repo:strata-iac/strata:environment:staging"},
 			notAllowed: []string{"repo:strata-iac/strata:environment:production", "repo:strata-iac/strata:pull_request",
@@ -74,10 +78,10 @@ func TestTrustIsThisRepositoryOnly(t *testing.T) {
 			allowed: []string{"repo:strata-iac/strata:environment:staging:ref:refs/heads/main"},
 			notAllowed: []string{"repo:strata-iac/strata:environment:staging", "repo:strata-iac/strata:environment:staging:ref:refs/heads/feature",
 				"repo:strata-iac/strata:environment:staging:ref:refs/tags/main", "repo:strata-iac/strata:environment:production:ref:refs/heads/main"}},
-		{name: "preview of pull requests only", ref: true, role: "bootstrap-preview",
-			allowed: []string{"repo:strata-iac/strata:pull_request:ref:refs/pull/42/merge"},
-			notAllowed: []string{"repo:strata-iac/strata:pull_request", "repo:strata-iac/strata:ref:refs/heads/main",
-				"repo:other/strata:pull_request:ref:refs/pull/42/merge"}},
+		{name: "preview of pull requests only", ref: true, role: "bootstrap-preview-staging",
+			allowed: []string{"repo:strata-iac/strata:environment:staging-preview:ref:refs/pull/42/merge"},
+			notAllowed: []string{"repo:strata-iac/strata:environment:staging-preview", "repo:strata-iac/strata:environment:staging-preview:ref:refs/heads/main",
+				"repo:other/strata:environment:staging-preview:ref:refs/pull/42/merge"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := example()
@@ -103,7 +107,7 @@ func TestExistingProvider(t *testing.T) {
 	c.OIDCProviderARN = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
 	res := mustDeploy(t, c)
 	assert.Empty(t, res.ByType(typeProvider), "an account has one provider per URL")
-	s := trust(t, res, "bootstrap-preview").Statement[0]
+	s := trust(t, res, "bootstrap-preview-staging").Statement[0]
 	assert.Equal(t, c.OIDCProviderARN, s.Principal.(map[string]any)["Federated"])
 }
 
@@ -144,7 +148,7 @@ func TestWritesDetectsWrites(t *testing.T) {
 
 func TestPreviewRoleCannotWrite(t *testing.T) {
 	res := mustDeploy(t, example())
-	docs := roleDocuments(t, res, "bootstrap-preview")
+	docs := roleDocuments(t, res, "bootstrap-preview-production")
 	var allowed, denied []string
 	for _, d := range docs {
 		for _, s := range d.Statement {
@@ -167,7 +171,7 @@ func TestPreviewRoleCannotWrite(t *testing.T) {
 				assert.Equal(t, []string{"arn:aws:s3:::example-strata-pulumi-state-use2/.pulumi/*"}, s.Resource)
 			}
 			if s.Effect == "Allow" && slices.Contains(s.Action, "kms:Decrypt") {
-				assert.Equal(t, []any{mocktest.One(t, res, typeKey).Out("arn")}, toAny(s.Resource), "the secrets key only")
+				assert.Equal(t, []any{mocktest.Named(t, res, typeKey, "bootstrap-secrets-production").Out("arn")}, toAny(s.Resource), "its stage's secrets key only")
 			}
 		}
 	}
@@ -266,7 +270,7 @@ func TestDeployRoleCannotChangeTheBootstrap(t *testing.T) {
 		docs := roleDocuments(t, res, r)
 		for _, arn := range []string{
 			"arn:aws:iam::123456789012:role/strata-bootstrap-deploy-production",
-			"arn:aws:iam::123456789012:policy/strata-bootstrap-preview-read",
+			"arn:aws:iam::123456789012:policy/strata-bootstrap-preview-production-read",
 		} {
 			for _, a := range []string{"iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:CreatePolicyVersion"} {
 				assert.False(t, allows(docs, a, arn), "%s: %s on %s", r, a, arn)
@@ -305,29 +309,72 @@ func TestStateBucketAndKey(t *testing.T) {
 	logging := mocktest.One(t, res, "aws:s3/bucketLoggingV2:BucketLoggingV2")
 	assert.Equal(t, "example-strata-pulumi-state-use2-logs", logging.In("targetBucket"))
 
-	key := mocktest.One(t, res, typeKey)
-	assert.True(t, key.Protect, "losing the key loses every stack's secrets")
-	assert.Equal(t, true, key.In("enableKeyRotation"))
-	assert.Equal(t, 30.0, key.In("deletionWindowInDays"))
-	kp := mocktest.Document(t, key, "policy")
-	for _, s := range kp.Statement {
-		assert.Equal(t, map[string]any{"AWS": "arn:aws:iam::123456789012:root"}, s.Principal, "%s: this account only", s.Sid)
-		assert.NotContains(t, s.Action, "kms:*")
+	// The bootstrap's own key and one per stage.
+	for logical, name := range map[string]string{
+		"bootstrap-secrets":            "alias/strata-bootstrap-secrets",
+		"bootstrap-secrets-staging":    "alias/strata-bootstrap-secrets-staging",
+		"bootstrap-secrets-production": "alias/strata-bootstrap-secrets-production",
+	} {
+		key := mocktest.Named(t, res, typeKey, logical)
+		assert.True(t, key.Protect, "losing the key loses its stack's secrets")
+		assert.Equal(t, true, key.In("enableKeyRotation"))
+		assert.Equal(t, 30.0, key.In("deletionWindowInDays"))
+		kp := mocktest.Document(t, key, "policy")
+		for _, s := range kp.Statement {
+			assert.Equal(t, map[string]any{"AWS": "arn:aws:iam::123456789012:root"}, s.Principal, "%s: this account only", s.Sid)
+			assert.NotContains(t, s.Action, "kms:*")
+		}
+		alias := mocktest.Named(t, res, typeAlias, logical)
+		assert.Equal(t, name, alias.In("name"))
+		// KMS CreateAlias.AliasName: 1 to 256 of [a-zA-Z0-9:/_-], not under alias/aws/.
+		assert.Regexp(t, `^alias/[a-zA-Z0-9:/_-]{1,250}$`, alias.In("name"))
+		assert.NotRegexp(t, `^alias/aws/`, alias.In("name"))
 	}
-	alias := mocktest.One(t, res, typeAlias)
-	assert.Equal(t, "alias/strata-bootstrap-secrets", alias.In("name"))
-	// KMS CreateAlias.AliasName: 1 to 256 of [a-zA-Z0-9:/_-], not under alias/aws/.
-	assert.Regexp(t, `^alias/[a-zA-Z0-9:/_-]{1,250}$`, alias.In("name"))
-	assert.NotRegexp(t, `^alias/aws/`, alias.In("name"))
+}
+
+// A stage's CI roles use its key and no other stage's: a pull request previewing staging cannot
+// decrypt production's secrets.
+func TestEachStageUsesItsOwnKey(t *testing.T) {
+	res := mustDeploy(t, example())
+	// decrypts evaluates the role's kms:Decrypt grants on a key as IAM would, with the key's Env
+	// tag for aws:ResourceTag/Env (the deploy roles' grant on the stage's own keys).
+	decrypts := func(docs []policy.Document, logical string) bool {
+		key := mocktest.Named(t, res, typeKey, logical)
+		arn, env := key.Out("arn").(string), mocktest.Tags(key)["Env"]
+		for _, d := range docs {
+			for _, s := range d.Statement {
+				if s.Effect != "Allow" || !slices.ContainsFunc(s.Action, func(a string) bool { return Match(a, "kms:Decrypt") }) ||
+					!slices.ContainsFunc(s.Resource, func(r string) bool { return Match(r, arn) }) {
+					continue
+				}
+				if want, ok := s.Condition["StringEquals"]["aws:ResourceTag/Env"]; ok && want != env {
+					continue
+				}
+				return true
+			}
+		}
+		return false
+	}
+	for _, tc := range []struct{ role, own, other string }{
+		{"bootstrap-preview-staging", "bootstrap-secrets-staging", "bootstrap-secrets-production"},
+		{"bootstrap-deploy-staging", "bootstrap-secrets-staging", "bootstrap-secrets-production"},
+		{"bootstrap-preview-production", "bootstrap-secrets-production", "bootstrap-secrets-staging"},
+		{"bootstrap-deploy-production", "bootstrap-secrets-production", "bootstrap-secrets-staging"},
+	} {
+		docs := roleDocuments(t, res, tc.role)
+		assert.True(t, decrypts(docs, tc.own), "%s decrypts its stage's secrets", tc.role)
+		assert.False(t, decrypts(docs, tc.other), "%s: not another stage's", tc.role)
+		assert.False(t, decrypts(docs, "bootstrap-secrets"), "%s: not the bootstrap's", tc.role)
+	}
 }
 
 func TestEveryPolicyNamesTheKey(t *testing.T) {
 	res := mustDeploy(t, example())
-	keyARN := mocktest.One(t, res, typeKey).Out("arn").(string)
+	keyARN := mocktest.Named(t, res, typeKey, "bootstrap-secrets-staging").Out("arn").(string)
 	for _, r := range res.ByType(typePolicy) {
 		doc, _ := r.In("policy").(string)
-		assert.NotContains(t, doc, keyToken, "%s: the key's ARN is filled in", r.Name)
-		if r.Name == "bootstrap-preview" || r.Name == "bootstrap-deploy-staging" {
+		assert.NotContains(t, doc, "${strata:secretsKeyArn", "%s: the key's ARN is filled in", r.Name)
+		if r.Name == "bootstrap-preview-staging" || r.Name == "bootstrap-deploy-staging" {
 			assert.Contains(t, doc, keyARN)
 		}
 	}
@@ -351,7 +398,14 @@ func TestOutputs(t *testing.T) {
 	out := res.Outputs["bootstrap"].(map[string]any)
 	assert.Equal(t, "s3://example-strata-pulumi-state-use2?region=us-east-2", out["loginUrl"])
 	assert.Equal(t, "awskms://alias/strata-bootstrap-secrets?region=us-east-2", out["secretsProvider"])
-	assert.Equal(t, "arn:aws:iam::123456789012:role/strata-bootstrap-preview", out["previewRoleArn"])
+	assert.Equal(t, map[string]string{
+		"staging":    "awskms://alias/strata-bootstrap-secrets-staging?region=us-east-2",
+		"production": "awskms://alias/strata-bootstrap-secrets-production?region=us-east-2",
+	}, out["secretsProviders"])
+	assert.Equal(t, map[string]string{
+		"staging":    "arn:aws:iam::123456789012:role/strata-bootstrap-preview-staging",
+		"production": "arn:aws:iam::123456789012:role/strata-bootstrap-preview-production",
+	}, out["previewRoleArns"])
 	assert.Equal(t, map[string]string{
 		"staging":    "arn:aws:iam::123456789012:role/strata-bootstrap-deploy-staging",
 		"production": "arn:aws:iam::123456789012:role/strata-bootstrap-deploy-production",
