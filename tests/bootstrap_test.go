@@ -88,7 +88,9 @@ func deployDocuments(t *testing.T, stage string) []policy.Document {
 	i := slices.IndexFunc(p.Deploy, func(r bootstrap.Role) bool { return r.Stage == stage })
 	require.GreaterOrEqual(t, i, 0, "no deploy role for %s", stage)
 	docs, err := p.Documents(p.Deploy[i], bootstrap.Account{Partition: "aws", ID: mock.Account,
-		KeyARN: func(string) string { return "arn:aws:kms:us-east-2:" + mock.Account + ":key/0123abcd-01ab-23cd-45ef-0123456789ab" }})
+		KeyARN: func(string) string {
+			return "arn:aws:kms:us-east-2:" + mock.Account + ":key/0123abcd-01ab-23cd-45ef-0123456789ab"
+		}})
 	require.NoError(t, err)
 	out := make([]policy.Document, len(docs))
 	for i, d := range docs {

@@ -100,7 +100,9 @@ func (p Plan) LoginURL() string { return "s3://" + p.State.Name + "?region=" + p
 
 // SecretsProvider is the --secrets-provider of pulumi stack init for the bootstrap stack (alias
 // p.KeyAlias) or a stage (its role's KeyAlias).
-func (p Plan) SecretsProvider(alias string) string { return "awskms://" + alias + "?region=" + p.Region }
+func (p Plan) SecretsProvider(alias string) string {
+	return "awskms://" + alias + "?region=" + p.Region
+}
 
 // Plan applies the defaults and reports every problem under strata:bootstrap. region is the
 // bootstrap stack's region.
