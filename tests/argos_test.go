@@ -30,6 +30,9 @@ func TestArgosStages(t *testing.T) {
 
 			assert.Equal(t, tc.builds, res.Get("aws:imagebuilder/imagePipeline:ImagePipeline", "argos-image") != nil, "image pipeline")
 			assert.Equal(t, tc.builds, res.Get("aws:imagebuilder/image:Image", "argos-image") != nil, "image baked")
+			assert.Equal(t, tc.builds, res.Get("aws:imagebuilder/lifecyclePolicy:LifecyclePolicy", "argos-image") != nil, "old builds deleted")
+			assert.Equal(t, !tc.builds, res.Get("aws:ec2/tag:Tag", "argos-image-pinned") != nil, "the pinned AMI is kept")
+			assert.Nil(t, res.Get("aws:cloudwatch/eventRule:EventRule", "argos-restart"), "no restart command shipped")
 			for _, lt := range res.ByType("aws:ec2/launchTemplate:LaunchTemplate") {
 				if fmt.Sprint(lt.In("tags.App")) == "argos" {
 					assert.Equal(t, tc.image, lt.In("imageId"), lt.Name)
@@ -46,6 +49,9 @@ func TestArgosStages(t *testing.T) {
 			if tc.scales {
 				assert.Equal(t, []any{tg.Out("arn")}, asg.In("targetGroupArns"))
 				assert.Equal(t, float64(2), asg.In("minSize"))
+				// Its servers are configured by the playbooks after launch: a new image or tag
+				// reaches them only through a refresh the operator starts.
+				assert.Nil(t, asg.In("instanceRefresh"), "no automatic instance refresh")
 			} else {
 				assert.Equal(t, single.ID, mocktest.Named(t, res, "aws:lb/targetGroupAttachment:TargetGroupAttachment", "argos-api").In("targetId"))
 			}
@@ -95,6 +101,10 @@ func TestArgosBadConfigRegistersNothing(t *testing.T) {
 			[]string{"strata:argos.knowlege: unknown key"}},
 		{"no alarm subscriber", "production", `{"database":{"alarms":null}}`,
 			[]string{"strata:argos.database.alarms.emails: is required"}},
+		{"blank restart command", "staging", `{"database":{"restartCommand":" "}}`,
+			[]string{"strata:argos.database.restartCommand: is blank"}},
+		{"plain HTTP without collector", "staging", `{"collector":{"enabled":false,"plainHttp":true}}`,
+			[]string{"strata:argos.collector.plainHttp: is set but the collector is disabled"}},
 		{"two problems", "production", `{"image":{"id":"ami-1"},"knowledge":{"data":{"type":"io2"}}}`,
 			[]string{`strata:argos.image.id: "ami-1" is not an AMI id`, `strata:argos.knowledge.data.type: "io2" is not allowed`}},
 	} {

@@ -34,3 +34,34 @@ func TestStagesPassAWSLimits(t *testing.T) {
 		})
 	}
 }
+
+// The options the shipped stages leave off also pass AWS's limits, and an exception they ask for
+// is a warning that names its key: token-less instance metadata for Kotta's unmodified app, and
+// Argos' restart of its app servers after a rotation (EventBridge to Run Command).
+func TestOptionalSettingsPassAWSLimits(t *testing.T) {
+	set := map[string]string{
+		"strata:kotta": patched(t, "production", "strata:kotta", `{"instanceMetadataV1":true}`),
+		"strata:argos": patched(t, "production", "strata:argos", `{"database":{"restartCommand":"sudo systemctl restart argos"},"collector":{"plainHttp":true}}`),
+	}
+	res, err := runEdited(t, "production", "production", set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	optIns := editedOptIns(t, "production", set)
+	warned := map[string]bool{}
+	for _, f := range check.Check(check.FromResult(res), optIns).Findings {
+		switch {
+		case f.Severity == check.Violation:
+			t.Errorf("%s: %s %s %s = %v: allowed: %s", f.Rule, f.Type, f.Name, f.Path, f.Value, f.Allowed)
+		case f.Rule == "security.imdsv2":
+			warned[f.Name] = f.OptIn == "strata:kotta.instanceMetadataV1"
+		}
+	}
+	want := map[string]bool{"kotta-webserver": true, "kotta-workers-prod": true, "kotta-workers-test": true}
+	if fmt.Sprint(warned) != fmt.Sprint(want) {
+		t.Errorf("IMDSv1 warnings: got %v, want %v", warned, want)
+	}
+	if len(res.ByType("aws:cloudwatch/eventTarget:EventTarget")) == 0 {
+		t.Error("no event targets: the restart is not rendered")
+	}
+}

@@ -6,10 +6,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
 	"github.com/strata-iac/strata/internal/mock"
 	"github.com/strata-iac/strata/internal/plan"
 	"github.com/strata-iac/strata/internal/stackfile"
 	"github.com/strata-iac/strata/stacks"
+	"github.com/strata-iac/strata/systems"
 )
 
 // stages are the stacks whose Pulumi.<stage>.yaml files we ship.
@@ -49,6 +52,26 @@ func refusedConfig(t *testing.T, stack, stage string, set map[string]string, wan
 			t.Errorf("problem %d: got %q, want it to contain %q", i, problems[i], w)
 		}
 	}
+}
+
+// editedOptIns returns the security exceptions of a shipped stage file's config, edited as
+// runEdited edits it.
+func editedOptIns(t *testing.T, stage string, set map[string]string) []systems.OptIn {
+	t.Helper()
+	s, err := stackfile.Load("..", stage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := maps.Clone(s.Config)
+	maps.Copy(cfg, set)
+	var out []systems.OptIn
+	if _, err := mock.Run(func(ctx *pulumi.Context) error {
+		out, err = stacks.OptIns(ctx)
+		return err
+	}, mock.Options{Project: s.Project, Stack: stage, Config: cfg, SecretKeys: s.SecretKeys, RootDirectory: s.Dir}); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // runEdited runs the program with a shipped stage file's config, edited: each key of set replaces

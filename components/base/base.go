@@ -72,8 +72,8 @@ type Base struct {
 
 // Table actions, grouped by what a role may do to items.
 var (
-	itemRead   = []string{"dynamodb:BatchGetItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"}
-	itemWrite  = []string{"dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}
+	itemRead  = []string{"dynamodb:BatchGetItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"}
+	itemWrite = []string{"dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}
 	// The worker saves a job's record whole (boto's Item.save: PutItem) as it moves through its
 	// states, and updates single attributes.
 	itemUpdate = []string{"dynamodb:PutItem", "dynamodb:UpdateItem"}

@@ -4,7 +4,9 @@
 // nothing else), a distribution that names the AMI <name>-{{imagebuilder:buildDate}}, tags it and
 // writes its id to an SSM parameter, and a pipeline that rebuilds it on demand or on a schedule.
 // With Args.Bake the deployment that creates or changes the recipe also bakes one image, so that
-// servers have an AMI to start from on the first deployment.
+// servers have an AMI to start from on the first deployment. A lifecycle policy keeps the most
+// recent builds (Args.KeepImages) and deletes older AMIs with their snapshots, except those tagged
+// Args.RetainTags and the baked one.
 //
 // Everything that decides what goes into the image (documents, parent, root volume, AMI name and
 // tags) comes from Args alone and carries no environment: the same arguments give the same image

@@ -29,6 +29,7 @@ const (
 	typeAttach    = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 	typeProfile   = "aws:iam/instanceProfile:InstanceProfile"
 	typeLogGroup  = "aws:cloudwatch/logGroup:LogGroup"
+	typeLifecycle = "aws:imagebuilder/lifecyclePolicy:LifecyclePolicy"
 )
 
 const doc = `schemaVersion: 1.0
@@ -127,14 +128,16 @@ func TestDefaults(t *testing.T) {
 
 func TestBuildInstancesAreLeastPrivileged(t *testing.T) {
 	res := deploy(t, args())
-	role := mocktest.One(t, res, typeRole)
+	role := mocktest.Named(t, res, typeRole, "web-image-build")
 	assert.Equal(t, "web-test-image", role.In("name"))
 	trust := mocktest.Document(t, role, "assumeRolePolicy")
 	require.Len(t, trust.Statement, 1)
 	assert.Equal(t, map[string]any{"Service": "ec2.amazonaws.com"}, trust.Statement[0].Principal)
 	var managed []string
 	for _, a := range res.ByType(typeAttach) {
-		managed = append(managed, fmt.Sprint(a.In("policyArn")))
+		if strings.HasPrefix(a.Name, "web-image-build-") {
+			managed = append(managed, fmt.Sprint(a.In("policyArn")))
+		}
 	}
 	assert.ElementsMatch(t, []string{image.InstanceProfilePolicy, "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"}, managed)
 	assert.Empty(t, res.ByType("aws:iam/policy:Policy"))
@@ -158,7 +161,9 @@ func TestBake(t *testing.T) {
 	assert.Equal(t, true, baked.In("imageTestsConfiguration.imageTestsEnabled"))
 	deps := []string{mocktest.One(t, res, typeLogGroup).URN, mocktest.One(t, res, typeEgress).URN}
 	for _, a := range res.ByType(typeAttach) {
-		deps = append(deps, a.URN)
+		if strings.HasPrefix(a.Name, "web-image-build-") {
+			deps = append(deps, a.URN)
+		}
 	}
 	for _, dep := range deps {
 		assert.Contains(t, baked.Dependencies, dep, "the build waits for its log group, its role's policies and its way out")
@@ -168,6 +173,53 @@ func TestBake(t *testing.T) {
 	pipe := mocktest.One(t, res, typePipeline)
 	assert.Equal(t, "cron(0 4 ? * mon *)", pipe.In("schedule.scheduleExpression"))
 	assert.Equal(t, "EXPRESSION_MATCH_ONLY", pipe.In("schedule.pipelineExecutionStartCondition"))
+}
+
+// Old builds go: a lifecycle policy keeps the most recent builds of the recipe, any version, and
+// deletes older AMIs with their snapshots, sparing the deployment's bake and AMIs tagged
+// RetainTags. Its role holds AWS's managed policy for it, nothing else.
+func TestLifecyclePolicy(t *testing.T) {
+	res := deploy(t, args())
+	lp := mocktest.One(t, res, typeLifecycle)
+	assert.Equal(t, "web-image", lp.In("name"))
+	assert.Equal(t, "AMI_IMAGE", lp.In("resourceType"))
+	assert.Equal(t, "ENABLED", lp.In("status"))
+	assert.Equal(t, []any{map[string]any{"name": "web-image", "semanticVersion": "x.x.x"}}, lp.In("resourceSelection.recipes"))
+	assert.Equal(t, []any{map[string]any{
+		"action": map[string]any{"type": "DELETE", "includeResources": map[string]any{"amis": true, "snapshots": true}},
+		"filter": map[string]any{"type": "COUNT", "value": float64(5)},
+	}}, lp.In("policyDetails"), "the 5 most recent builds stay; without a bake or retain tags nothing is exempt")
+
+	exec := mocktest.Named(t, res, typeRole, "web-image-lifecycle")
+	assert.Equal(t, "web-test-image-lifecycle", exec.In("name"))
+	assert.Equal(t, exec.Out("arn"), lp.In("executionRole"))
+	trust := mocktest.Document(t, exec, "assumeRolePolicy")
+	require.Len(t, trust.Statement, 1)
+	assert.Equal(t, map[string]any{"Service": "imagebuilder.amazonaws.com"}, trust.Statement[0].Principal)
+	var managed []string
+	for _, a := range res.ByType(typeAttach) {
+		if strings.HasPrefix(a.Name, "web-image-lifecycle-") {
+			managed = append(managed, fmt.Sprint(a.In("policyArn")))
+		}
+	}
+	assert.Equal(t, []string{"arn:aws:iam::aws:policy/service-role/EC2ImageBuilderLifecycleExecutionPolicy"}, managed)
+
+	a := args()
+	a.Bake, a.KeepImages = true, 12
+	a.RetainTags = map[string]string{"Pinned": "true"}
+	res = deploy(t, a)
+	lp = mocktest.One(t, res, typeLifecycle)
+	assert.Equal(t, float64(12), lp.In("policyDetails[0].filter.value"))
+	assert.Equal(t, map[string]any{"Baked": "deployment"}, lp.In("policyDetails[0].exclusionRules.tagMap"),
+		"the image the stack holds is never deleted under it")
+	assert.Equal(t, map[string]any{"Pinned": "true"}, lp.In("policyDetails[0].exclusionRules.amis.tagMap"))
+	baked := mocktest.One(t, res, typeImage)
+	assert.Equal(t, "deployment", mocktest.Tags(baked)["Baked"])
+	assert.Equal(t, "web-test-image", mocktest.Tags(baked)["Name"])
+	for _, r := range res.ByType(typeLifecycle) {
+		assert.Equal(t, "web-test-image", mocktest.Tags(r)["Name"])
+	}
+	assert.NotContains(t, mocktest.One(t, res, typePipeline).Inputs.Mappable()["tags"], "Baked", "scheduled builds are not exempt")
 }
 
 // Versions follow content: the same arguments give the same versions in any stage, a changed
@@ -244,6 +296,10 @@ func TestRefused(t *testing.T) {
 		{"schedule", func(a *image.Args) { a.Schedule = "rate(1 day)" }, `schedule: "rate(1 day)" is not a schedule`},
 		{"test timeout", func(a *image.Args) { a.TestTimeoutMinutes = 30 }, "testTimeoutMinutes: 30 is out of range"},
 		{"log retention", func(a *image.Args) { a.LogRetentionDays = 10 }, "logRetentionDays: 10 is not a CloudWatch Logs retention period"},
+		{"keep none", func(a *image.Args) { a.KeepImages = -1 }, "keepImages: -1 is out of range: use 1 to 1000 images"},
+		{"keep too many", func(a *image.Args) { a.KeepImages = 1001 }, "keepImages: 1001 is out of range"},
+		{"retain tag", func(a *image.Args) { a.RetainTags = map[string]string{"aws:pinned": "true"} }, "retainTags.aws:pinned: the aws: prefix is reserved"},
+		{"lifecycle role name", func(a *image.Args) { a.Group = strings.Repeat("g", 32); a.Naming.App = strings.Repeat("a", 20) }, "-lifecycle"},
 		{"no vpc", func(a *image.Args) { a.VPCID = nil }, "vpcId: is required"},
 		{"no subnet", func(a *image.Args) { a.SubnetID = nil }, "subnetId: is required"},
 		{"naming", func(a *image.Args) { a.Naming.Owner = "" }, "naming.owner: is required"},

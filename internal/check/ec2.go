@@ -275,8 +275,17 @@ func truncate(s string) string {
 // imageID is an AMI id or a Systems Manager parameter that resolves to one.
 const imageID = `ami-[0-9a-f]{8}([0-9a-f]{9})?|resolve:ssm:\S+`
 
+// ec2TagType is one tag on an EC2 resource created elsewhere (a pinned AMI's).
+const ec2TagType = "aws:ec2/tag:Tag"
+
 var ec2 = set{
 	limits: []Limit{
+		{ID: "ec2.tag.key", Type: ec2TagType, Path: "key", Len: &Range{1, 127}, Reject: `(?i)^aws:`,
+			Allowed: "1 to 127 characters, not starting with aws:",
+			Source:  "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-restrictions; botocore ec2 2016-11-15 Tag.Key (documentation)"},
+		{ID: "ec2.tag.value", Type: ec2TagType, Path: "value", Len: &Range{0, 255},
+			Allowed: "at most 255 characters",
+			Source:  "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-restrictions; botocore ec2 2016-11-15 Tag.Value (documentation)"},
 		{ID: "ec2.securitygroup.name", Type: sgType, Path: "name", Len: &Range{0, 255}, Pattern: sgCharsRE, Reject: `^sg-`,
 			Allowed: "at most 255 characters of " + sgCharsText + ", not starting with sg-", Source: ec2API + "API_CreateSecurityGroup.html"},
 		{ID: "ec2.securitygroup.description", Type: sgType, Path: "description", Len: &Range{0, 255}, Pattern: sgCharsRE,
@@ -463,6 +472,7 @@ var ec2 = set{
 		},
 	},
 	classes: slices.Concat(
+		classify(ec2TagType, Reference, "the id of the tagged resource", "resourceId"),
 		classify(sgType, Reference, "the VPC's id", "vpcId"),
 		classify(sgType, Provider, "the provider revokes the rules before deleting the group", "revokeRulesOnDelete"),
 		classify(defaultSGType, Reference, "the VPC's id", "vpcId"),

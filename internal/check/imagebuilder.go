@@ -8,6 +8,7 @@ const (
 	ibPipelineType       = "aws:imagebuilder/imagePipeline:ImagePipeline"
 	ibRecipeType         = "aws:imagebuilder/imageRecipe:ImageRecipe"
 	ibInfrastructureType = "aws:imagebuilder/infrastructureConfiguration:InfrastructureConfiguration"
+	ibLifecycleType      = "aws:imagebuilder/lifecyclePolicy:LifecyclePolicy"
 )
 
 // imagebuilder classifies what Image Builder's models leave open; the limits are generated.
@@ -21,5 +22,8 @@ var imagebuilder = set{
 		classify(ibRecipeType, Boolean, "volume flags", "blockDeviceMappings[*].ebs.deleteOnTermination", "blockDeviceMappings[*].ebs.encrypted"),
 		classify(ibInfrastructureType, Reference, "ids of the subnet and security groups", "subnetId", "securityGroupIds[*]"),
 		classify(ibInfrastructureType, Boolean, "terminate the build instance on failure", "terminateInstanceOnFailure"),
+		classify(ibLifecycleType, Reference, "the lifecycle execution role's ARN", "executionRole"),
+		classify(ibLifecycleType, Boolean, "what a deletion removes with the image", "policyDetails[*].action.includeResources.amis",
+			"policyDetails[*].action.includeResources.snapshots", "policyDetails[*].action.includeResources.containers"),
 	),
 }

@@ -13,7 +13,9 @@ const tagDoc = "https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.
 // {key, value} objects (Auto Scaling groups).
 var (
 	tagMaps = []string{"tags", "tagsAll", "volumeTags", "rootBlockDevice.tags", "ebsBlockDevices[*].tags", "tagSpecifications[*].tags",
-		"resourceTags", "distributions[*].amiDistributionConfiguration.amiTags"}
+		"resourceTags", "distributions[*].amiDistributionConfiguration.amiTags",
+		// Image Builder lifecycle policies exempt resources by tag (botocore TagMap, TagKey, TagValue).
+		"policyDetails[*].exclusionRules.tagMap", "policyDetails[*].exclusionRules.amis.tagMap"}
 	tagLists = []string{"tags"}
 )
 

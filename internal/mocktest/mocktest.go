@@ -123,6 +123,20 @@ var Unscoped = map[string]bool{
 	"ssmmessages:CreateDataChannel":    true,
 	"ssmmessages:OpenControlChannel":   true,
 	"ssmmessages:OpenDataChannel":      true,
+	// Auto Scaling's Describe actions take no resource ARNs either (Service Authorization
+	// Reference, Amazon EC2 Auto Scaling).
+	"autoscaling:DescribeAutoScalingGroups":    true,
+	"autoscaling:DescribeAutoScalingInstances": true,
+	// Log delivery of vended logs (Step Functions, WAF) and the account's Logs resource policy
+	// (CloudWatch Logs User Guide, "Enabling logging from AWS services").
+	"logs:CreateLogDelivery":        true,
+	"logs:GetLogDelivery":           true,
+	"logs:UpdateLogDelivery":        true,
+	"logs:DeleteLogDelivery":        true,
+	"logs:ListLogDeliveries":        true,
+	"logs:PutResourcePolicy":        true,
+	"logs:DescribeResourcePolicies": true,
+	"logs:DescribeLogGroups":        true,
 }
 
 // untaggable lists the AWS resource types that accept no tags. Every other AWS resource must carry
@@ -134,6 +148,7 @@ var untaggable = map[string]bool{
 	"aws:cloudwatch/eventTarget:EventTarget":                                                     true,
 	"aws:cloudwatch/logResourcePolicy:LogResourcePolicy":                                         true,
 	"aws:ec2/route:Route":                                                                        true,
+	"aws:ec2/tag:Tag":                                                                            true,
 	"aws:ec2/routeTableAssociation:RouteTableAssociation":                                        true,
 	"aws:ec2/volumeAttachment:VolumeAttachment":                                                  true,
 	"aws:ecr/pullThroughCacheRule:PullThroughCacheRule":                                          true,

@@ -90,6 +90,11 @@ type ImageBuild struct {
 	// LogRetentionDays keeps the build logs this long: one of CloudWatch Logs' retention periods.
 	// Default 90.
 	LogRetentionDays int `json:"logRetentionDays"`
+	// KeepImages is how many of the most recent builds an Image Builder lifecycle policy keeps, 1
+	// to 1000: once a day it deletes older AMIs with their snapshots. AMIs tagged Pinned=true,
+	// which every stage that takes the image by id puts on its AMI, and the image this stage's
+	// deployment baked are never deleted. Default 5.
+	KeepImages int `json:"keepImages"`
 }
 
 // Server is a group of one instance.

@@ -44,6 +44,8 @@ const (
 	typeTG        = "aws:lb/targetGroup:TargetGroup"
 	typeTGAttach  = "aws:lb/targetGroupAttachment:TargetGroupAttachment"
 	typeLogGroup  = "aws:cloudwatch/logGroup:LogGroup"
+	typeLifecycle = "aws:imagebuilder/lifecyclePolicy:LifecyclePolicy"
+	typeEC2Tag    = "aws:ec2/tag:Tag"
 )
 
 // stageOf is a stage called env with a network, protected or not.

@@ -15,6 +15,7 @@ import (
 	"github.com/strata-iac/strata/internal/mock"
 	"github.com/strata-iac/strata/internal/mocktest"
 	"github.com/strata-iac/strata/systems"
+	"github.com/strata-iac/strata/systems/argos"
 )
 
 const buildDocument = "image/argos-image.yml"
@@ -126,6 +127,36 @@ func TestOtherStagesTakeTheImage(t *testing.T) {
 		assert.Equal(t, "ami-0123456789abcdef0", lt.In("imageId"), lt.Name)
 	}
 	assert.Equal(t, "ami-0123456789abcdef0", res.Outputs["argos"].(map[string]any)["imageId"])
+}
+
+// Old builds go, pinned ones stay: the building stage's lifecycle policy keeps the most recent
+// builds (image.build.keepImages, default 5) and never deletes an AMI tagged Pinned=true, which
+// a stage that launches from an AMI by id puts on it.
+func TestOldImagesGoPinnedOnesStay(t *testing.T) {
+	res := mustDeploy(t, stagingConfig(), staging)
+	lp := mocktest.Named(t, res, typeLifecycle, "argos-image")
+	assert.Equal(t, "argos-image", lp.In("name"))
+	assert.Equal(t, float64(5), lp.In("policyDetails[0].filter.value"))
+	assert.Equal(t, "COUNT", lp.In("policyDetails[0].filter.type"))
+	assert.Equal(t, map[string]any{"amis": true, "snapshots": true}, lp.In("policyDetails[0].action.includeResources"))
+	assert.Equal(t, map[string]any{"Pinned": "true"}, lp.In("policyDetails[0].exclusionRules.amis.tagMap"))
+	assert.Equal(t, map[string]any{"Baked": "deployment"}, lp.In("policyDetails[0].exclusionRules.tagMap"))
+	assert.Equal(t, "argos-image", lp.In("resourceSelection.recipes[0].name"))
+	assert.Empty(t, res.ByType(typeEC2Tag), "the building stage follows the latest build and pins nothing")
+
+	c := stagingConfig()
+	c.Image.Build.KeepImages = 8
+	res = mustDeploy(t, c, staging)
+	assert.Equal(t, float64(8), mocktest.Named(t, res, typeLifecycle, "argos-image").In("policyDetails[0].filter.value"))
+
+	res = mustDeploy(t, productionConfig(), production)
+	assert.Empty(t, res.ByType(typeLifecycle), "only the building stage cleans")
+	pin := mocktest.Named(t, res, typeEC2Tag, "argos-image-pinned")
+	assert.Equal(t, map[string]any{"resourceId": "ami-0123456789abcdef0", "key": "Pinned", "value": "true"}, pin.Inputs.Mappable())
+
+	follower := productionConfig()
+	follower.Image = argos.ImageSource{Parameter: "/imagebuilder/argos-image"}
+	assert.Empty(t, mustDeploy(t, follower, production).ByType(typeEC2Tag), "a stage that follows the builds pins nothing")
 }
 
 // imageInputs are the inputs of the resources that decide what goes into the image, without their

@@ -91,6 +91,13 @@ const (
 //go:embed image/argos-image.yml
 var document string
 
+// PinnedTag marks an AMI that a stage launches from by id (image.id): that stage tags it, and the
+// building stage's lifecycle policy never deletes an AMI so tagged.
+const (
+	PinnedTag   = "Pinned"
+	PinnedValue = "true"
+)
+
 // imageTags tag Argos' AMIs and their build instances: the same in every stage.
 var imageTags = map[string]string{naming.TagName: ImageName, naming.TagApp: App, naming.TagGroup: "image"}
 
@@ -255,6 +262,8 @@ func (p *Plan) planImage(c ImageSource, errs *field.Errors) {
 		Parameter:        c.Parameter,
 		Schedule:         b.Schedule,
 		LogRetentionDays: b.LogRetentionDays,
+		KeepImages:       b.KeepImages,
+		RetainTags:       map[string]string{PinnedTag: PinnedValue},
 		Bake:             true,
 		Naming:           p.Naming,
 	}

@@ -124,6 +124,9 @@ func TestPlanRefusesBadConfig(t *testing.T) {
 		{"bad build root volume", func(c *argos.Config) { c.Image.Build.RootVolumeGiB = 20000 }, staging, []string{
 			"strata:argos.image.build.rootVolumeGiB: 20000 is out of range",
 		}},
+		{"bad image count", func(c *argos.Config) { c.Image.Build.KeepImages = 1001 }, staging, []string{
+			"strata:argos.image.build.keepImages: 1001 is out of range: use 1 to 1000 images",
+		}},
 		{"bad architecture", func(c *argos.Config) { c.Image.Architecture = "ppc64" }, staging, []string{
 			`strata:argos.image.architecture: "ppc64" is not allowed`,
 		}},

@@ -112,17 +112,21 @@ func (a *Argos) restart(ctx *pulumi.Context, name string, p Plan, db *database.D
 	if err != nil {
 		return err
 	}
+	// EventBridge takes one Run Command target block: the Name tag, argos-<env>-<group>, names
+	// this stage's app groups in one key.
+	names := make([]string, len(r.Groups))
+	for i, g := range r.Groups {
+		names[i] = p.Naming.Name(g)
+	}
 	_, err = cloudwatch.NewEventTarget(ctx, name+"-restart", &cloudwatch.EventTargetArgs{
 		Rule:     rule.Name,
 		TargetId: pulumi.String("restart"),
 		Arn:      pulumi.String(documentARN),
 		RoleArn:  events.ARN,
 		Input:    pulumi.String(input),
-		// Tags select the servers at each rotation: instances launched since are included.
+		// The tag selects the servers at each rotation: instances launched since are included.
 		RunCommandTargets: cloudwatch.EventTargetRunCommandTargetArray{
-			&cloudwatch.EventTargetRunCommandTargetArgs{Key: pulumi.String("tag:" + naming.TagApp), Values: pulumi.ToStringArray([]string{p.Naming.App})},
-			&cloudwatch.EventTargetRunCommandTargetArgs{Key: pulumi.String("tag:" + naming.TagEnv), Values: pulumi.ToStringArray([]string{p.Naming.Env})},
-			&cloudwatch.EventTargetRunCommandTargetArgs{Key: pulumi.String("tag:" + naming.TagGroup), Values: pulumi.ToStringArray(r.Groups)},
+			&cloudwatch.EventTargetRunCommandTargetArgs{Key: pulumi.String("tag:" + naming.TagName), Values: pulumi.ToStringArray(names)},
 		},
 	}, parent, pulumi.DependsOn([]pulumi.Resource{events}))
 	return err

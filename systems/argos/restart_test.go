@@ -51,11 +51,10 @@ func TestRestartAfterRotation(t *testing.T) {
 	var input map[string][]string
 	require.NoError(t, json.Unmarshal([]byte(target.In("input").(string)), &input))
 	assert.Equal(t, map[string][]string{"commands": {restartCmd}}, input)
-	assert.Equal(t, []any{
-		map[string]any{"key": "tag:App", "values": []any{"argos"}},
-		map[string]any{"key": "tag:Env", "values": []any{"production"}},
-		map[string]any{"key": "tag:Group", "values": []any{"api", "front", "collector", "workers"}},
-	}, target.In("runCommandTargets"), "this stage's app servers, by tag, whenever they launched")
+	// EventBridge supports one target block: the Name tag names stage and group at once.
+	assert.Equal(t, []any{map[string]any{"key": "tag:Name", "values": []any{
+		"argos-production-api", "argos-production-front", "argos-production-collector", "argos-production-workers",
+	}}}, target.In("runCommandTargets"), "this stage's app servers, by tag, whenever they launched")
 
 	events := mocktest.Named(t, res, typeRole, "argos-restart")
 	assert.Equal(t, events.Out("arn"), target.In("roleArn"))
@@ -96,8 +95,8 @@ func TestRestartTargetsTheEnabledAppGroups(t *testing.T) {
 	c.Front = &argos.FrontServer{Server: argos.Server{Enabled: ptr(false)}}
 	res := mustDeploy(t, c, staging)
 	target := mocktest.Named(t, res, typeTarget, "argos-restart")
-	assert.Equal(t, []any{"api", "collector"}, target.In("runCommandTargets[2].values"))
-	assert.Equal(t, []any{"staging"}, target.In("runCommandTargets[1].values"))
+	assert.Equal(t, []any{"argos-staging-api", "argos-staging-collector"}, target.In("runCommandTargets[0].values"))
+	assert.Nil(t, target.In("runCommandTargets[1]"))
 }
 
 func TestRestartCommandRefused(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -76,6 +77,15 @@ func New(ctx *pulumi.Context, name string, p Plan, deps Deps, opts ...pulumi.Res
 		a.Outputs["imageId"] = img.ImageID
 	}
 	if p.Image.ID != "" {
+		// The building stage's lifecycle policy keeps the AMI while this stage pins it; the tag
+		// goes with the pin (a new id, a destroy).
+		if _, err := ec2.NewTag(ctx, name+"-image-pinned", &ec2.TagArgs{
+			ResourceId: pulumi.String(p.Image.ID),
+			Key:        pulumi.String(PinnedTag),
+			Value:      pulumi.String(PinnedValue),
+		}, parent); err != nil {
+			return nil, err
+		}
 		a.Outputs["imageId"] = pulumi.String(p.Image.ID)
 	} else {
 		a.Outputs["imageParameter"] = pulumi.String(p.Image.Parameter)

@@ -327,7 +327,7 @@ func TestAutoscaledGroupsRefreshOnlyByHand(t *testing.T) {
 
 // untaggableTypes are the types here that take no tags, besides those mocktest knows.
 var untaggableTypes = map[string]bool{typeVolAttach: true, typeTGAttach: true, "aws:autoscaling/policy:Policy": true,
-	"aws:secretsmanager/secretRotation:SecretRotation": true}
+	"aws:secretsmanager/secretRotation:SecretRotation": true, typeEC2Tag: true}
 
 // checkTags checks the convention on every taggable resource of Argos (the shared load balancer
 // belongs to the stage): Name=<app>-<env>-<group>, a Group and the common tags.

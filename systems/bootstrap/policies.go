@@ -37,6 +37,7 @@ var managedPolicies = []string{
 	"AmazonSSMManagedInstanceCore",
 	"EC2InstanceProfileForImageBuilder",
 	"service-role/AmazonRDSEnhancedMonitoringRole",
+	"service-role/EC2ImageBuilderLifecycleExecutionPolicy",
 }
 
 // serviceLinkedRoles are the services whose service-linked roles the suite's resources need; the
