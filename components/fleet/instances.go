@@ -111,7 +111,10 @@ func (b *builder) member(m Instance) error {
 		instArgs.PlacementGroup = b.placementGroup
 	}
 	extra := []pulumi.ResourceOption{pulumi.DependsOn(a.DependsOn)}
-	if m.PrivateIP != "" {
+	// A fixed address cannot be held twice, and a spread placement group runs at most 7
+	// instances per zone, a limit a full group's create-first replacements would exceed: such
+	// members are replaced delete-first.
+	if m.PrivateIP != "" || a.Placement != nil && a.Placement.Strategy == PlacementSpread {
 		extra = append(extra, pulumi.DeleteBeforeReplace(true))
 	}
 	inst, err := ec2.NewInstance(b.ctx, logical, instArgs, b.opts("aws:ec2/instance:Instance", logical, extra...)...)

@@ -245,13 +245,21 @@ func TestTagChangeReplacesNoMember(t *testing.T) {
 func TestPlacementForNamedInstances(t *testing.T) {
 	args := pool(fleet.Pool("compute", 2, member)...)
 	args.Placement = &fleet.Placement{Strategy: fleet.PlacementCluster}
-	res, _ := deploy(t, args)
+	res, opts := deploy(t, args)
 	pg := mocktest.One(t, res, typePlacement)
 	assert.Equal(t, "aot-test-pool", pg.In("name"))
 	assert.Equal(t, "cluster", pg.In("strategy"))
 	assert.Nil(t, pg.In("partitionCount"))
 	for _, inst := range res.ByType(typeInstance) {
 		assert.Equal(t, "aot-test-pool", inst.In("placementGroup"))
+		assert.False(t, opts[typeInstance+" "+inst.Name].DeleteBeforeReplace, "a cluster group has room for replacements")
+	}
+
+	// A spread group runs at most 7 per zone: a full group's replacements go delete-first.
+	args.Placement = &fleet.Placement{Strategy: fleet.PlacementSpread}
+	res, opts = deploy(t, args)
+	for _, inst := range res.ByType(typeInstance) {
+		assert.True(t, opts[typeInstance+" "+inst.Name].DeleteBeforeReplace, inst.Name)
 	}
 }
 

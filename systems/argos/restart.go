@@ -24,9 +24,10 @@ const (
 	groupRestart = "restart"
 	// RestartDocument is the AWS-owned Systems Manager document that runs the command.
 	RestartDocument = "AWS-RunShellScript"
-	// maxRestartCommand keeps the target's input, the document's parameters as JSON, well within
-	// EventBridge's 8,192 characters.
+	// maxRestartCommand bounds the command; its JSON-escaped form in the target's input must also
+	// fit EventBridge's 8,192 characters (PutTargets, Target.Input).
 	maxRestartCommand = 4096
+	maxTargetInput    = 8192
 )
 
 func (p *Plan) planRestart(command string, errs *field.Errors) {
@@ -42,6 +43,10 @@ func (p *Plan) planRestart(command string, errs *field.Errors) {
 		return
 	case strings.ContainsRune(command, 0):
 		errs.Add("database.restartCommand", "holds a NUL character")
+		return
+	}
+	if in, err := RestartInput(command); err != nil || utf8.RuneCountInString(in) > maxTargetInput {
+		errs.Add("database.restartCommand", "escaped as the Run Command input it is %d characters: EventBridge takes at most %d; use fewer quotes, backslashes and control characters, or a script the playbooks install", utf8.RuneCountInString(in), maxTargetInput)
 		return
 	}
 	p.Restart = &Restart{Command: command}

@@ -107,6 +107,9 @@ func TestRestartCommandRefused(t *testing.T) {
 	}{
 		{"blank", func(c *argos.Config) { c.Database.RestartCommand = "  \n" }, "strata:argos.database.restartCommand: is blank"},
 		{"too long", func(c *argos.Config) { c.Database.RestartCommand = strings.Repeat("x", 4097) }, "strata:argos.database.restartCommand: is 4097 characters long"},
+		// Each control character is six in JSON (\u0001): 4096 of them overflow the target's input.
+		{"too long once escaped", func(c *argos.Config) { c.Database.RestartCommand = strings.Repeat("\x01", 4096) },
+			"strata:argos.database.restartCommand: escaped as the Run Command input it is 24593 characters: EventBridge takes at most 8192"},
 		{"nobody to restart", func(c *argos.Config) {
 			c.Database.RestartCommand = restartCmd
 			c.API = &argos.APIServers{Server: argos.Server{Enabled: ptr(false)}}

@@ -196,7 +196,13 @@ func deployStatements(group string, s scope) []policy.Statement {
 			create.Condition["StringEquals"]["aws:RequestTag/Env"] = s.env
 			write := policy.Allow("KmsWrite", svc.write, s.arn("kms", "key/*"))
 			write.Condition = policy.Condition{"StringEquals": {"aws:ResourceTag/Env": s.env}}
-			out = append(out, create, write)
+			// CreateKey with tags is authorized for kms:TagResource too, on a key that has no tags
+			// yet, so no aws:ResourceTag condition can match (KMS Developer Guide, "Controlling
+			// access to tags"): tagging is allowed with the stage's Env tag, on keys without one.
+			tagOnCreate := inRegion(policy.Allow("KmsTagOnCreate", []string{"kms:TagResource"}, "*"), s.region)
+			tagOnCreate.Condition["StringEquals"]["aws:RequestTag/Env"] = s.env
+			tagOnCreate.Condition["Null"] = map[string]any{"aws:ResourceTag/Env": "true"}
+			out = append(out, create, tagOnCreate, write)
 		case svc.resources != nil:
 			out = append(out, policy.Allow(sid(svc.prefix, "write"), svc.write, svc.resources(s)...))
 		default:

@@ -229,6 +229,25 @@ func TestDeployRoleCanSetUpWAFLogging(t *testing.T) {
 	}
 }
 
+// Creating a key with tags needs kms:TagResource on a key that carries no tags yet: allowed for the
+// stage's Env tag only, never on a key that already has an Env (another stage's, the bootstrap's).
+func TestDeployRoleTagsTheKeysItCreates(t *testing.T) {
+	docs := roleDocuments(t, mustDeploy(t, example()), "bootstrap-deploy-staging")
+	found := false
+	for _, d := range docs {
+		for _, s := range d.Statement {
+			if !slices.Contains(s.Action, "kms:TagResource") || !slices.Contains(s.Resource, "*") {
+				continue
+			}
+			found = true
+			assert.Equal(t, "staging", s.Condition["StringEquals"]["aws:RequestTag/Env"])
+			assert.Equal(t, "us-east-2", s.Condition["StringEquals"]["aws:RequestedRegion"])
+			assert.Equal(t, "true", s.Condition["Null"]["aws:ResourceTag/Env"])
+		}
+	}
+	assert.True(t, found, "no kms:TagResource for keys being created")
+}
+
 func TestDeployRoleWritesOnlyItsOwnState(t *testing.T) {
 	docs := roleDocuments(t, mustDeploy(t, example()), "bootstrap-deploy-staging")
 	state := "arn:aws:s3:::example-strata-pulumi-state-use2/.pulumi/"

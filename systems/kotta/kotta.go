@@ -201,6 +201,10 @@ func New(ctx *pulumi.Context, name string, p Plan, deps Deps, opts ...pulumi.Res
 			"workerPolicyArn":           b.Worker.PolicyARN,
 			"workerInstanceProfileName": b.Worker.InstanceProfileName,
 		}
+		if args.KMSKeyARN != "" {
+			// Platforms that read the base layer from another stack decrypt the tables with it.
+			k.Outputs["kmsKeyArn"] = pulumi.String(args.KMSKeyARN)
+		}
 	}
 	if p.Platform != nil {
 		if err := newPlatform(ctx, name, k, *p.Platform, deps); err != nil {

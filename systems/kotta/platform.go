@@ -53,6 +53,8 @@ const (
 	maxWebInstances       = 10
 	defaultMaxWorkers     = 4
 	defaultIdleMinutes    = 15
+	defaultMaxJobHours    = 48
+	maxJobHours           = 336  // the active queue's 14-day retention
 	maxIdleMinutes        = 1440 // one-minute periods spanning at most a day (CloudWatch)
 	maxPoolName           = 20
 	scaleOutWarmupSeconds = 300
@@ -153,6 +155,11 @@ type WorkerPool struct {
 	// IdleMinutes is how long no job may run before one worker is removed (and then one more each
 	// minute), 1 to 1440. Default 15.
 	IdleMinutes int `json:"idleMinutes"`
+	// MaxJobHours is the longest a job may run: a job still in the active queue after about this
+	// long while its worker lives (a job the app left without a final status) is dropped from the
+	// queue by the watcher, so that it no longer keeps the pool from shrinking. 1 to 336 (the
+	// queue keeps messages 14 days). Default 48.
+	MaxJobHours int `json:"maxJobHours"`
 	// RootVolumeGiB sizes each worker's encrypted gp3 root volume, which holds /scratch on types
 	// without instance-store disks. Default 30; 8 to 65536.
 	RootVolumeGiB int `json:"rootVolumeGiB"`
@@ -192,8 +199,9 @@ type PlatformPlan struct {
 	Protect bool
 	// BaseStack is the stack whose kotta output is the base layer; empty: this stack's.
 	BaseStack string
-	// Bucket and JobsTable are this stack's base layer's names; empty with BaseStack.
-	Bucket, JobsTable string
+	// Bucket and JobsTable are this stack's base layer's names, BaseKMSKeyARN its customer
+	// managed key (empty for AWS managed keys); all empty with BaseStack.
+	Bucket, JobsTable, BaseKMSKeyARN string
 	// Image is the AMI of every instance; zero for the default.
 	Image fleet.Image
 	Web   WebPlan
@@ -238,6 +246,7 @@ type PoolPlan struct {
 	MinSize       int
 	MaxSize       int
 	IdleMinutes   int
+	MaxJobHours   int
 	RootVolumeGiB int
 	// Queue is the pool's job queue.
 	Queue queue.Args
@@ -274,7 +283,7 @@ func (c Platform) Plan(st systems.Stage, b *base.Args) (PlatformPlan, error) {
 	case stack == st.Stack:
 		errs.Add("base.stack", "%q is this stack: set %s here instead", stack, systems.Key(KeyBase))
 	case b != nil:
-		p.Bucket, p.JobsTable = b.JobsBucket, b.JobsTable
+		p.Bucket, p.JobsTable, p.BaseKMSKeyARN = b.JobsBucket, b.JobsTable, b.KMSKeyARN
 	}
 	if c.Image != nil {
 		p.Image = fleet.Image{ID: c.Image.ID, Parameter: c.Image.Parameter}
@@ -310,6 +319,7 @@ func (p *PlatformPlan) planPools(pools map[string]WorkerPool, errs *field.Errors
 			MinSize:       c.MinSize,
 			MaxSize:       c.MaxSize,
 			IdleMinutes:   c.IdleMinutes,
+			MaxJobHours:   or(c.MaxJobHours, defaultMaxJobHours),
 			RootVolumeGiB: c.RootVolumeGiB,
 			Queue: queue.Args{
 				Naming:                   p.Naming,
@@ -336,6 +346,7 @@ func (p *PlatformPlan) planPools(pools map[string]WorkerPool, errs *field.Errors
 			errs.Add(field.Join(at, "instanceTypes"), "lists %d type: a Spot pool needs at least two, so that capacity-optimized allocation can draw on several Spot capacity pools", len(pp.InstanceTypes))
 		}
 		errs.Range(field.Join(at, "idleMinutes"), pp.IdleMinutes, 1, maxIdleMinutes, "minutes")
+		errs.Range(field.Join(at, "maxJobHours"), pp.MaxJobHours, 1, maxJobHours, "hours")
 		for _, e := range field.Problems(pp.Queue.Validate()) {
 			if e.Path == "group" {
 				continue // the pool's name, reported above
@@ -641,11 +652,11 @@ var scaleOutSteps = []fleet.Step{
 }
 
 // scaleInWhenIdle removes a worker once the active queue has been empty for minutes. A worker
-// keeps the job it runs in the active queue as a message (it sends the job there, deletes it from
-// the pending queue, and deletes it from the active one when the job ends), mostly visible but
-// hidden while the watcher or a worker looks at it: so the alarm watches visible plus in-flight
-// messages, and an empty active queue means no job running. The watcher removes what else would
-// keep it from emptying (idle workers' kill requests, finished and orphaned jobs).
+// keeps the job it runs in the active queue as a message (it sends the job there and deletes it
+// from the pending queue), mostly visible but hidden while the watcher looks at it: so the alarm
+// watches visible plus in-flight messages. The watcher removes everything else (finished jobs,
+// which the app never deletes there, idle workers' kill requests, orphaned and stale jobs), so an
+// empty active queue means no job running.
 func scaleInWhenIdle(active pulumi.StringInput, minutes int) fleet.StepScaling {
 	s := fleet.ScaleInOnIdleQueue("idle", active, minutes)
 	s.Alarm.MetricName = "ApproximateNumberOfMessagesVisible"
@@ -682,8 +693,10 @@ func PoolTopicTag(pool string) string {
 	return strings.ToUpper(pool[:1]) + pool[1:] + TagTopicARN
 }
 
-func or(v, def string) string {
-	if v == "" {
+// or is v, or def when v is the zero value.
+func or[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
 		return def
 	}
 	return v

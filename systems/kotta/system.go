@@ -35,7 +35,9 @@ var (
 
 // baseLayer is what the platform uses of its base layer.
 type baseLayer struct {
-	bucket, jobsTable       string
+	bucket, jobsTable string
+	// kmsKey is the customer managed key of the bucket and tables; empty for AWS managed keys.
+	kmsKey                  string
 	webPolicy, workerPolicy pulumi.StringInput
 	outputs                 pulumi.Map
 }
@@ -141,7 +143,7 @@ func newPlatform(ctx *pulumi.Context, name string, k *Kotta, p PlatformPlan, dep
 		}
 	}
 
-	if err := p.newWatcher(ctx, name, bl.jobsTable, queues, parent); err != nil {
+	if err := p.newWatcher(ctx, name, bl, queues, parent); err != nil {
 		return err
 	}
 
@@ -174,7 +176,7 @@ func (p PlatformPlan) baseLayer(ctx *pulumi.Context, name string, k *Kotta) (bas
 		if k.Base == nil {
 			return baseLayer{}, fmt.Errorf("kotta %s: the platform needs the base layer of this stack", name)
 		}
-		return baseLayer{bucket: p.Bucket, jobsTable: p.JobsTable, webPolicy: k.Base.Web.PolicyARN, workerPolicy: k.Base.Worker.PolicyARN}, nil
+		return baseLayer{bucket: p.Bucket, jobsTable: p.JobsTable, kmsKey: p.BaseKMSKeyARN, webPolicy: k.Base.Web.PolicyARN, workerPolicy: k.Base.Worker.PolicyARN}, nil
 	}
 	ref, err := pulumi.NewStackReference(ctx, name+"-base", &pulumi.StackReferenceArgs{Name: pulumi.String(p.BaseStack)}, pulumi.Parent(k))
 	if err != nil {
@@ -217,11 +219,12 @@ func (p PlatformPlan) baseLayer(ctx *pulumi.Context, name string, k *Kotta) (bas
 		}
 		*f.to = pulumi.String(v)
 	}
-	for _, key := range []string{"usersTableName", "jobsBucketArn", "jobsTableArn", "usersTableArn"} {
+	for _, key := range []string{"usersTableName", "jobsBucketArn", "jobsTableArn", "usersTableArn", "kmsKeyArn"} {
 		if v, _ := values[key].(string); v != "" {
 			bl.outputs[key] = pulumi.String(v)
 		}
 	}
+	bl.kmsKey, _ = values["kmsKeyArn"].(string)
 	return bl, nil
 }
 

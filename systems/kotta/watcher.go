@@ -15,13 +15,16 @@ import (
 )
 
 // The watcher keeps each pool's active queue true to the jobs that run, as the original
-// deployment's queue watcher did: a worker leaves there what it cannot clean up itself. Every
-// minute a Step Functions workflow (AWS service calls only, no code of strata's) looks at up to
-// ten messages of the active queue and
-//   - deletes an idle worker's kill request (the app posts them near each hour of an idle
-//     worker's life; the idle alarm, not the request, removes workers);
+// deployment's queue watcher did: the workers leave there what they do not clean up themselves.
+// Every minute a Step Functions workflow (AWS service calls only, no code of strata's) looks at up
+// to ten messages of the active queue and
+//   - answers an idle worker's kill request (the app posts them in the last minutes of each hour
+//     of an idle worker's life) as the original did: the worker is terminated and the group
+//     shrinks by one, unless the group is at its minimum; the request is deleted either way;
 //   - deletes a job's message once its record in the Jobs table is completed, failed or
-//     cancelled, or missing (a worker that could not delete it);
+//     cancelled, or missing (the worker never deletes it);
+//   - drops a job's message that has been there about maxJobHours (a job the app left without a
+//     final status would otherwise keep the pool from shrinking for the queue's 14 days);
 //   - sends a job back to the pending queue, and deletes it here, when the instance that ran it is
 //     gone from the autoscaling groups (a Spot interruption, a scale-in, an instance refresh),
 //     so that another worker runs it again;
@@ -33,6 +36,8 @@ const (
 	// watcherHoldSeconds hides the messages the watcher looks at from the next look; the idle
 	// alarm counts them as in flight.
 	watcherHoldSeconds = 30
+	// watcherWaitSeconds waits this long for messages: SQS's short polls (0) may miss some.
+	watcherWaitSeconds = 2
 	// watcherLogDays keeps the workflow's error logs.
 	watcherLogDays = 30
 )
@@ -41,7 +46,8 @@ const (
 var finishedStatuses = []string{"completed", "failed", "cancelled"}
 
 // WatcherDefinition is the watcher's Amazon States Language document. Its input names a pool's
-// queues and the Jobs table: {"active": <url>, "pending": <url>, "table": <name>}.
+// queues, the Jobs table and how often a job's message may be seen before it is dropped:
+// {"active": <url>, "pending": <url>, "table": <name>, "maxReceives": <n>}.
 func WatcherDefinition() (string, error) {
 	retry := []any{map[string]any{"ErrorEquals": []string{"States.ALL"}, "IntervalSeconds": 2, "MaxAttempts": 2, "BackoffRate": 2}}
 	keepOnError := []any{map[string]any{"ErrorEquals": []string{"States.ALL"}, "ResultPath": nil, "Next": "Keep"}}
@@ -57,11 +63,53 @@ func WatcherDefinition() (string, error) {
 			"Kind": map[string]any{
 				"Type": "Choice",
 				"Choices": []any{
-					map[string]any{"And": []any{present(attr("job_id")), map[string]any{"Variable": attr("job_id"), "StringEquals": "kill_request"}}, "Next": "Forget"},
+					map[string]any{"And": []any{present(attr("job_id")), present(attr("instance_id")),
+						map[string]any{"Variable": attr("job_id"), "StringEquals": "kill_request"}}, "Next": "Requester"},
+					map[string]any{"And": []any{present(attr("job_id")), present(attr("instance_id")),
+						present("$.message.Attributes.ApproximateReceiveCount")}, "Next": "Age"},
 					map[string]any{"And": []any{present(attr("job_id")), present(attr("instance_id"))}, "Next": "JobStatus"},
 				},
 				// Not the app's: it would keep the pool from ever shrinking.
 				"Default": "Forget",
+			},
+			"Requester": map[string]any{
+				"Type":       "Task",
+				"Resource":   "arn:aws:states:::aws-sdk:autoscaling:describeAutoScalingInstances",
+				"Parameters": map[string]any{"InstanceIds.$": "States.Array(" + attr("instance_id") + ")"},
+				"ResultPath": "$.host",
+				"Retry":      retry,
+				"Catch":      keepOnError,
+				"Next":       "StillIdle",
+			},
+			"StillIdle": map[string]any{
+				"Type": "Choice",
+				"Choices": []any{map[string]any{"And": []any{
+					present("$.host.AutoScalingInstances[0]"),
+					map[string]any{"Variable": "$.host.AutoScalingInstances[0].LifecycleState", "StringEquals": "InService"},
+				}, "Next": "Release"}},
+				"Default": "Forget",
+			},
+			// Refused (ValidationError) when the group is at its minimum size: then the worker stays.
+			"Release": map[string]any{
+				"Type":     "Task",
+				"Resource": "arn:aws:states:::aws-sdk:autoscaling:terminateInstanceInAutoScalingGroup",
+				"Parameters": map[string]any{
+					"InstanceId.$": attr("instance_id"), "ShouldDecrementDesiredCapacity": true,
+				},
+				"ResultPath": nil,
+				"Catch":      []any{map[string]any{"ErrorEquals": []string{"States.ALL"}, "ResultPath": nil, "Next": "Forget"}},
+				"Next":       "Forget",
+			},
+			"Age": map[string]any{
+				"Type":       "Pass",
+				"Parameters": map[string]any{"receives.$": "States.StringToJson($.message.Attributes.ApproximateReceiveCount)"},
+				"ResultPath": "$.age",
+				"Next":       "Stale",
+			},
+			"Stale": map[string]any{
+				"Type":    "Choice",
+				"Choices": []any{map[string]any{"Variable": "$.age.receives", "NumericGreaterThanPath": "$.maxReceives", "Next": "Forget"}},
+				"Default": "JobStatus",
 			},
 			"JobStatus": map[string]any{
 				"Type":     "Task",
@@ -133,8 +181,9 @@ func WatcherDefinition() (string, error) {
 				"Type":     "Task",
 				"Resource": "arn:aws:states:::aws-sdk:sqs:receiveMessage",
 				"Parameters": map[string]any{
-					"QueueUrl.$": "$.active", "MaxNumberOfMessages": 10, "WaitTimeSeconds": 0,
+					"QueueUrl.$": "$.active", "MaxNumberOfMessages": 10, "WaitTimeSeconds": watcherWaitSeconds,
 					"VisibilityTimeout": watcherHoldSeconds, "MessageAttributeNames": []string{"All"},
+					"AttributeNames": []string{"ApproximateReceiveCount"},
 				},
 				"ResultPath": "$.received",
 				"Retry":      retry,
@@ -150,6 +199,7 @@ func WatcherDefinition() (string, error) {
 				"ItemsPath": "$.received.Messages",
 				"ItemSelector": map[string]any{
 					"message.$": "$$.Map.Item.Value", "active.$": "$.active", "pending.$": "$.pending", "table.$": "$.table",
+					"maxReceives.$": "$.maxReceives",
 				},
 				"MaxConcurrency": 10,
 				"ItemProcessor":  map[string]any{"ProcessorConfig": map[string]any{"Mode": "INLINE"}, "StartAt": item["StartAt"], "States": item["States"]},
@@ -164,7 +214,8 @@ func WatcherDefinition() (string, error) {
 
 // newWatcher creates the watcher of the pools' active queues: one workflow, and per pool a rule
 // that starts it every minute with the pool's queues.
-func (p PlatformPlan) newWatcher(ctx *pulumi.Context, name, jobsTable string, queues map[string]*queue.Queue, parent pulumi.ResourceOrInvokeOption) error {
+func (p PlatformPlan) newWatcher(ctx *pulumi.Context, name string, bl baseLayer, queues map[string]*queue.Queue, parent pulumi.ResourceOrInvokeOption) error {
+	jobsTable := bl.jobsTable
 	part, err := aws.GetPartition(ctx, &aws.GetPartitionArgs{}, parent)
 	if err != nil {
 		return err
@@ -205,16 +256,26 @@ func (p PlatformPlan) newWatcher(ctx *pulumi.Context, name, jobsTable string, qu
 		Description: "Step Functions watches the active queues of " + p.Naming.Name("workers"),
 		Services:    []role.Service{{Principal: role.States, SourceARN: arn("states", "stateMachine:"+physical)}},
 		Policy: pulumi.All(pulumi.ToStringArrayOutput(active), pulumi.ToStringArrayOutput(pending)).ApplyT(func(v []any) (string, error) {
-			return policy.New(
+			statements := []policy.Statement{
 				policy.Allow("ActiveQueues", []string{"sqs:DeleteMessage", "sqs:ReceiveMessage"}, v[0].([]string)...),
 				policy.Allow("PendingQueues", []string{"sqs:SendMessage"}, v[1].([]string)...),
 				policy.Allow("JobStatus", []string{"dynamodb:GetItem"}, arn("dynamodb", "table/"+jobsTable)),
+				// Only the pools' groups' workers.
+				policy.Allow("ReleaseIdleWorkers", []string{"autoscaling:TerminateInstanceInAutoScalingGroup"},
+					arn("autoscaling", "autoScalingGroup:*:autoScalingGroupName/"+p.Naming.Name(workersGroup)+"*")),
 				// Neither supports resource-level permissions.
 				policy.Allow("Hosts", []string{"autoscaling:DescribeAutoScalingInstances"}, "*"),
 				policy.Allow("Logging", []string{"logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery",
 					"logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy",
 					"logs:DescribeResourcePolicies", "logs:DescribeLogGroups"}, "*"),
-			).JSON()
+			}
+			if bl.kmsKey != "" {
+				// The Jobs table under the base layer's own key: reads through DynamoDB only.
+				key := policy.Allow("JobsTableKey", []string{"kms:Decrypt"}, bl.kmsKey)
+				key.Condition = policy.Condition{"StringEquals": {"kms:ViaService": "dynamodb." + region.Name + ".amazonaws.com"}}
+				statements = append(statements, key)
+			}
+			return policy.New(statements...).JSON()
 		}).(pulumi.StringOutput),
 		Tags: tags,
 	}, parent)
@@ -266,8 +327,10 @@ func (p PlatformPlan) newWatcher(ctx *pulumi.Context, name, jobsTable string, qu
 		if err != nil {
 			return err
 		}
+		// The watcher sees a kept message about once a minute.
+		maxReceives := pool.MaxJobHours * 60
 		input := pulumi.All(q.Active.URL, q.Pending.URL).ApplyT(func(v []any) (string, error) {
-			b, err := json.Marshal(map[string]string{"active": v[0].(string), "pending": v[1].(string), "table": jobsTable})
+			b, err := json.Marshal(map[string]any{"active": v[0].(string), "pending": v[1].(string), "table": jobsTable, "maxReceives": maxReceives})
 			return string(b), err
 		}).(pulumi.StringOutput)
 		if _, err := cloudwatch.NewEventTarget(ctx, name+"-"+pool.Name, &cloudwatch.EventTargetArgs{

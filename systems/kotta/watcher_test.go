@@ -67,7 +67,7 @@ func TestWatcherDefinitionIsWellFormed(t *testing.T) {
 // The item processor's decisions, walked with the results the services would return.
 func TestWatcherDecisions(t *testing.T) {
 	_, item := definition(t)
-	job := func(id, instance string) map[string]any {
+	job := func(id, instance string, receives ...string) map[string]any {
 		attrs := map[string]any{}
 		if id != "" {
 			attrs["job_id"] = map[string]any{"StringValue": id, "DataType": "String"}
@@ -75,7 +75,11 @@ func TestWatcherDecisions(t *testing.T) {
 		if instance != "" {
 			attrs["instance_id"] = map[string]any{"StringValue": instance, "DataType": "String"}
 		}
-		return map[string]any{"Body": `{"Message": "..."}`, "ReceiptHandle": "r", "MessageAttributes": attrs}
+		m := map[string]any{"Body": `{"Message": "..."}`, "ReceiptHandle": "r", "MessageAttributes": attrs}
+		if len(receives) > 0 {
+			m["Attributes"] = map[string]any{"ApproximateReceiveCount": receives[0]}
+		}
+		return m
 	}
 	record := func(status string) map[string]any {
 		if status == "" {
@@ -96,8 +100,12 @@ func TestWatcherDecisions(t *testing.T) {
 		host    map[string]any
 		want    string
 	}{
-		{"an idle worker's kill request", job("kill_request", "i-1"), nil, nil, "Kind Forget"},
+		{"an idle worker's kill request", job("kill_request", "i-1", "1"), nil, host("InService"), "Kind Requester StillIdle Release Forget"},
+		{"a kill request of a worker already going", job("kill_request", "i-1"), nil, host("Terminating"), "Kind Requester StillIdle Forget"},
+		{"a kill request of a worker gone", job("kill_request", "i-1"), nil, host(""), "Kind Requester StillIdle Forget"},
 		{"a message that is not the app's", job("", ""), nil, nil, "Kind Forget"},
+		{"a job seen for longer than maxJobHours", job("j1", "i-1", "2881"), record("processing"), host("InService"), "Kind Age Stale Forget"},
+		{"a job seen often, within maxJobHours", job("j1", "i-1", "2880"), record("processing"), host("InService"), "Kind Age Stale JobStatus Finished Host Alive Keep"},
 		{"a completed job its worker did not delete", job("j1", "i-1"), record("completed"), nil, "Kind JobStatus Finished Forget"},
 		{"a failed job", job("j1", "i-1"), record("failed"), nil, "Kind JobStatus Finished Forget"},
 		{"a cancelled job", job("j1", "i-1"), record("cancelled"), nil, "Kind JobStatus Finished Forget"},
@@ -107,7 +115,7 @@ func TestWatcherDecisions(t *testing.T) {
 		{"a job whose worker is terminating", job("j1", "i-1"), record("processing"), host("Terminating:Wait"), "Kind JobStatus Finished Host Alive Requeue Forget"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			state := map[string]any{"message": tc.message, "active": "a", "pending": "p", "table": "t"}
+			state := map[string]any{"message": tc.message, "active": "a", "pending": "p", "table": "t", "maxReceives": 2880.0}
 			var visited []string
 			for name := item.StartAt; name != ""; {
 				visited = append(visited, name)
@@ -116,6 +124,15 @@ func TestWatcherDecisions(t *testing.T) {
 				switch st["Type"] {
 				case "Choice":
 					name = choose(t, st, state)
+				case "Pass":
+					// The one Pass state parses the receive count, as States.StringToJson would.
+					params := st["Parameters"].(map[string]any)
+					arg := strings.TrimSuffix(strings.TrimPrefix(params["receives.$"].(string), "States.StringToJson("), ")")
+					v, _ := lookup(arg, state)
+					n, err := strconv.ParseFloat(v.(string), 64)
+					require.NoError(t, err)
+					state[strings.TrimPrefix(st["ResultPath"].(string), "$.")] = map[string]any{"receives": n}
+					name, _ = st["Next"].(string)
 				case "Task":
 					switch p, _ := st["ResultPath"].(string); p {
 					case "$.record":
@@ -152,12 +169,13 @@ func TestWatcherResources(t *testing.T) {
 		assert.Equal(t, "rate(1 minute)", rule.In("scheduleExpression"))
 		target := get(t, res, "aws:cloudwatch/eventTarget:EventTarget", "kotta-watcher-"+pool)
 		assert.Equal(t, machine.Out("arn"), target.In("arn"))
-		var input map[string]string
+		var input map[string]any
 		require.NoError(t, json.Unmarshal([]byte(target.In("input").(string)), &input))
-		assert.Equal(t, map[string]string{
-			"active":  "https://sqs." + region + ".amazonaws.com/" + account + "/kotta-test-" + pool + "-active",
-			"pending": "https://sqs." + region + ".amazonaws.com/" + account + "/kotta-test-" + pool + "-pending",
-			"table":   "kotta-test-jobs",
+		assert.Equal(t, map[string]any{
+			"active":      "https://sqs." + region + ".amazonaws.com/" + account + "/kotta-test-" + pool + "-active",
+			"pending":     "https://sqs." + region + ".amazonaws.com/" + account + "/kotta-test-" + pool + "-pending",
+			"table":       "kotta-test-jobs",
+			"maxReceives": 48.0 * 60, // maxJobHours' default, a receive a minute
 		}, input)
 	}
 
@@ -177,6 +195,7 @@ func TestWatcherResources(t *testing.T) {
 	grants := mocktest.Grants(mocktest.Document(t, get(t, res, typePolicy, "kotta-watcher"), "policy"))
 	want := []string{
 		"autoscaling:DescribeAutoScalingInstances *",
+		"autoscaling:TerminateInstanceInAutoScalingGroup arn:aws:autoscaling:" + region + ":" + account + ":autoScalingGroup:*:autoScalingGroupName/kotta-test-workers-*",
 		"dynamodb:GetItem arn:aws:dynamodb:" + region + ":" + account + ":table/kotta-test-jobs",
 	}
 	for _, pool := range []string{"prod", "test"} {
@@ -192,6 +211,18 @@ func TestWatcherResources(t *testing.T) {
 	mocktest.EqualLists(t, "watcher grants", grants, want)
 	assert.Equal(t, []string{"states:StartExecution " + machine.Out("arn").(string)},
 		mocktest.Grants(mocktest.Document(t, get(t, res, typePolicy, "kotta-watcher-events"), "policy")))
+}
+
+// A Jobs table under the base layer's customer managed key is read through DynamoDB with it.
+func TestWatcherDecryptsTheJobsTable(t *testing.T) {
+	c := config()
+	key := "arn:aws:kms:" + region + ":" + account + ":key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	c.Base.KMSKeyARN = key
+	doc := mocktest.Document(t, get(t, mustDeploy(t, c), typePolicy, "kotta-watcher"), "policy")
+	i := slices.IndexFunc(doc.Statement, func(s policy.Statement) bool { return slices.Contains(s.Action, "kms:Decrypt") })
+	require.GreaterOrEqual(t, i, 0, "no kms:Decrypt")
+	assert.Equal(t, []string{key}, doc.Statement[i].Resource)
+	assert.Equal(t, "dynamodb."+region+".amazonaws.com", doc.Statement[i].Condition["StringEquals"]["kms:ViaService"])
 }
 
 func list(v any) []any { l, _ := v.([]any); return l }
@@ -235,6 +266,11 @@ func matches(t *testing.T, rule map[string]any, state map[string]any) bool {
 		return present == rule["IsPresent"].(bool)
 	case rule["StringEquals"] != nil:
 		return present && v == rule["StringEquals"]
+	case rule["NumericGreaterThanPath"] != nil:
+		limit, ok := lookup(rule["NumericGreaterThanPath"].(string), state)
+		require.True(t, ok)
+		n, _ := v.(float64)
+		return present && n > limit.(float64)
 	case rule["StringMatches"] != nil:
 		s, _ := v.(string)
 		ok, err := path.Match(rule["StringMatches"].(string), s)
