@@ -16,8 +16,8 @@ import (
 
 // The watcher keeps each pool's active queue true to the jobs that run, as the original
 // deployment's queue watcher did: the workers leave there what they do not clean up themselves.
-// Every minute a Step Functions workflow (AWS service calls only, no code of strata's) looks at up
-// to ten messages of the active queue and
+// Every minute a Step Functions workflow (AWS service calls only, no code of strata's) looks at the
+// active queue's messages, up to five batches of ten, and
 //   - answers an idle worker's kill request (the app posts them in the last minutes of each hour
 //     of an idle worker's life) as the original did: the worker is terminated and the group
 //     shrinks by one, unless the group is at its minimum; the request is deleted either way;
@@ -36,6 +36,8 @@ const (
 	// watcherHoldSeconds hides the messages the watcher looks at from the next look; the idle
 	// alarm counts them as in flight.
 	watcherHoldSeconds = 30
+	// watcherBatches is how many batches of ten messages one run looks at, at most.
+	watcherBatches = 5
 	// watcherWaitSeconds waits this long for messages: SQS's short polls (0) may miss some.
 	watcherWaitSeconds = 2
 	// watcherLogDays keeps the workflow's error logs.
@@ -175,8 +177,15 @@ func WatcherDefinition() (string, error) {
 	}
 	b, err := json.Marshal(map[string]any{
 		"Comment": "Keeps a Cloud Kotta pool's active queue true to the jobs that run",
-		"StartAt": "Receive",
+		"StartAt": "Begin",
 		"States": map[string]any{
+			"Begin": map[string]any{
+				"Type": "Pass",
+				"Parameters": map[string]any{
+					"active.$": "$.active", "pending.$": "$.pending", "table.$": "$.table", "maxReceives.$": "$.maxReceives", "batch": 1,
+				},
+				"Next": "Receive",
+			},
 			"Receive": map[string]any{
 				"Type":     "Task",
 				"Resource": "arn:aws:states:::aws-sdk:sqs:receiveMessage",
@@ -204,7 +213,25 @@ func WatcherDefinition() (string, error) {
 				"MaxConcurrency": 10,
 				"ItemProcessor":  map[string]any{"ProcessorConfig": map[string]any{"Mode": "INLINE"}, "StartAt": item["StartAt"], "States": item["States"]},
 				"ResultPath":     nil,
-				"Next":           "Done",
+				"Next":           "Full",
+			},
+			// A full batch may have left more behind (finished jobs pile up while many workers
+			// run): another, up to watcherBatches a run. The messages already seen stay hidden.
+			"Full": map[string]any{
+				"Type": "Choice",
+				"Choices": []any{map[string]any{"And": []any{
+					map[string]any{"Variable": "$.received.Messages[9]", "IsPresent": true},
+					map[string]any{"Variable": "$.batch", "NumericLessThan": watcherBatches},
+				}, "Next": "NextBatch"}},
+				"Default": "Done",
+			},
+			"NextBatch": map[string]any{
+				"Type": "Pass",
+				"Parameters": map[string]any{
+					"active.$": "$.active", "pending.$": "$.pending", "table.$": "$.table", "maxReceives.$": "$.maxReceives",
+					"batch.$": "States.MathAdd($.batch, 1)",
+				},
+				"Next": "Receive",
 			},
 			"Done": map[string]any{"Type": "Succeed"},
 		},
