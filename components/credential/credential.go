@@ -63,12 +63,19 @@ type Credential struct {
 	SecretName pulumi.StringOutput
 }
 
+// RecoveryWindow is the recovery window of a secret strata creates: DefaultProtectedRecoveryDays
+// when protected; 0 otherwise, which deletes the secret at once, so that the next deployment of a
+// destroyed stage can create it again under its name.
+func RecoveryWindow(protect bool) int {
+	if protect {
+		return DefaultProtectedRecoveryDays
+	}
+	return 0
+}
+
 // WithDefaults returns a copy of a with the documented defaults filled in.
 func (a Args) WithDefaults() Args {
-	days := 0
-	if a.Protect {
-		days = DefaultProtectedRecoveryDays
-	}
+	days := RecoveryWindow(a.Protect)
 	if a.RecoveryWindowDays != nil {
 		days = *a.RecoveryWindowDays
 	}

@@ -18,10 +18,10 @@ var publicIPs = map[string][]string{
 
 // metadataTokens are the properties that decide whether instance metadata needs a session token
 // (IMDSv2), by type.
-var metadataTokens = map[string]string{
-	ltType:               "metadataOptions.httpTokens",
-	instanceType:         "metadataOptions.httpTokens",
-	ibInfrastructureType: "instanceMetadataOptions.httpTokens",
+var metadataTokens = map[string][]string{
+	ltType:               {"metadataOptions.httpTokens"},
+	instanceType:         {"metadataOptions.httpTokens"},
+	ibInfrastructureType: {"instanceMetadataOptions.httpTokens"},
 }
 
 // webPorts are the ports a security group may open to the whole internet without an opt-in.
@@ -54,11 +54,10 @@ var security = set{rules: []Rule{
 	},
 	{
 		// Unset, EC2 takes the AMI's or the account's default, which may allow IMDSv1.
-		ID: "security.imdsv2", Types: []string{ltType, instanceType, ibInfrastructureType},
-		Paths: []string{"metadataOptions.httpTokens", "instanceMetadataOptions.httpTokens"}, Security: true,
+		ID: "security.imdsv2", Types: keys(metadataTokens), Paths: concat(metadataTokens), Security: true,
 		Source: "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html",
 		Check: func(r *Resource, report Reporter) {
-			p := metadataTokens[r.Type]
+			p := metadataTokens[r.Type][0]
 			v := r.Get(p)
 			if v == nil && r.Type == instanceType && r.Get("launchTemplate") != nil {
 				return // the launch template's options apply, and it is judged itself

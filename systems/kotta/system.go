@@ -251,16 +251,10 @@ func (p PlatformPlan) secret(ctx *pulumi.Context, name string, s SecretPlan, par
 		return secretRef{ref: s.Ref, arn: pulumi.String(found.Arn).ToStringOutput()}, nil
 	}
 	physical := p.Naming.Name(s.Group)
-	// A deleted secret keeps its name for its recovery window: an unprotected stage deletes at
-	// once, so that it can be destroyed and deployed again the same day.
-	window := 0
-	if p.Protect {
-		window = credential.DefaultProtectedRecoveryDays
-	}
 	secret, err := secretsmanager.NewSecret(ctx, name, &secretsmanager.SecretArgs{
 		Name:                 pulumi.String(physical),
 		Description:          pulumi.String(s.Description),
-		RecoveryWindowInDays: pulumi.Int(window),
+		RecoveryWindowInDays: pulumi.Int(credential.RecoveryWindow(p.Protect)),
 		Tags:                 pulumi.ToStringMap(p.Naming.Tags(s.Group)),
 	}, parent, pulumi.Protect(p.Protect))
 	if err != nil {

@@ -55,6 +55,22 @@ func WatcherDefinition() (string, error) {
 	keepOnError := []any{map[string]any{"ErrorEquals": []string{"States.ALL"}, "ResultPath": nil, "Next": "Keep"}}
 	attr := func(name string) string { return "$.message.MessageAttributes." + name + ".StringValue" }
 	present := func(path string) map[string]any { return map[string]any{"Variable": path, "IsPresent": true} }
+	// The app's messages carry the job's and the worker's ids.
+	ours := func(more ...any) map[string]any {
+		return map[string]any{"And": append([]any{present(attr("job_id")), present(attr("instance_id"))}, more...)}
+	}
+	// host looks the message's worker up in the autoscaling groups, into $.host.
+	host := func(next string) map[string]any {
+		return map[string]any{
+			"Type":       "Task",
+			"Resource":   "arn:aws:states:::aws-sdk:autoscaling:describeAutoScalingInstances",
+			"Parameters": map[string]any{"InstanceIds.$": "States.Array(" + attr("instance_id") + ")"},
+			"ResultPath": "$.host",
+			"Retry":      retry,
+			"Catch":      keepOnError,
+			"Next":       next,
+		}
+	}
 	var finished []any
 	for _, s := range finishedStatuses {
 		finished = append(finished, map[string]any{"Variable": "$.record.Item.status.S", "StringEquals": s})
@@ -65,24 +81,14 @@ func WatcherDefinition() (string, error) {
 			"Kind": map[string]any{
 				"Type": "Choice",
 				"Choices": []any{
-					map[string]any{"And": []any{present(attr("job_id")), present(attr("instance_id")),
-						map[string]any{"Variable": attr("job_id"), "StringEquals": "kill_request"}}, "Next": "Requester"},
-					map[string]any{"And": []any{present(attr("job_id")), present(attr("instance_id")),
-						present("$.message.Attributes.ApproximateReceiveCount")}, "Next": "Age"},
-					map[string]any{"And": []any{present(attr("job_id")), present(attr("instance_id"))}, "Next": "JobStatus"},
+					next(ours(map[string]any{"Variable": attr("job_id"), "StringEquals": "kill_request"}), "Requester"),
+					next(ours(present("$.message.Attributes.ApproximateReceiveCount")), "Age"),
+					next(ours(), "JobStatus"),
 				},
 				// Not the app's: it would keep the pool from ever shrinking.
 				"Default": "Forget",
 			},
-			"Requester": map[string]any{
-				"Type":       "Task",
-				"Resource":   "arn:aws:states:::aws-sdk:autoscaling:describeAutoScalingInstances",
-				"Parameters": map[string]any{"InstanceIds.$": "States.Array(" + attr("instance_id") + ")"},
-				"ResultPath": "$.host",
-				"Retry":      retry,
-				"Catch":      keepOnError,
-				"Next":       "StillIdle",
-			},
+			"Requester": host("StillIdle"),
 			"StillIdle": map[string]any{
 				"Type": "Choice",
 				"Choices": []any{map[string]any{"And": []any{
@@ -136,15 +142,7 @@ func WatcherDefinition() (string, error) {
 				},
 				"Default": "Host",
 			},
-			"Host": map[string]any{
-				"Type":       "Task",
-				"Resource":   "arn:aws:states:::aws-sdk:autoscaling:describeAutoScalingInstances",
-				"Parameters": map[string]any{"InstanceIds.$": "States.Array(" + attr("instance_id") + ")"},
-				"ResultPath": "$.host",
-				"Retry":      retry,
-				"Catch":      keepOnError,
-				"Next":       "Alive",
-			},
+			"Host": host("Alive"),
 			"Alive": map[string]any{
 				"Type": "Choice",
 				"Choices": []any{map[string]any{"And": []any{
@@ -179,13 +177,7 @@ func WatcherDefinition() (string, error) {
 		"Comment": "Keeps a Cloud Kotta pool's active queue true to the jobs that run",
 		"StartAt": "Begin",
 		"States": map[string]any{
-			"Begin": map[string]any{
-				"Type": "Pass",
-				"Parameters": map[string]any{
-					"active.$": "$.active", "pending.$": "$.pending", "table.$": "$.table", "maxReceives.$": "$.maxReceives", "batch": 1,
-				},
-				"Next": "Receive",
-			},
+			"Begin": map[string]any{"Type": "Pass", "Parameters": carry("batch", 1), "Next": "Receive"},
 			"Receive": map[string]any{
 				"Type":     "Task",
 				"Resource": "arn:aws:states:::aws-sdk:sqs:receiveMessage",
@@ -204,12 +196,9 @@ func WatcherDefinition() (string, error) {
 				"Default": "Done",
 			},
 			"EachMessage": map[string]any{
-				"Type":      "Map",
-				"ItemsPath": "$.received.Messages",
-				"ItemSelector": map[string]any{
-					"message.$": "$$.Map.Item.Value", "active.$": "$.active", "pending.$": "$.pending", "table.$": "$.table",
-					"maxReceives.$": "$.maxReceives",
-				},
+				"Type":           "Map",
+				"ItemsPath":      "$.received.Messages",
+				"ItemSelector":   carry("message.$", "$$.Map.Item.Value"),
 				"MaxConcurrency": 10,
 				"ItemProcessor":  map[string]any{"ProcessorConfig": map[string]any{"Mode": "INLINE"}, "StartAt": item["StartAt"], "States": item["States"]},
 				"ResultPath":     nil,
@@ -226,17 +215,25 @@ func WatcherDefinition() (string, error) {
 				"Default": "Done",
 			},
 			"NextBatch": map[string]any{
-				"Type": "Pass",
-				"Parameters": map[string]any{
-					"active.$": "$.active", "pending.$": "$.pending", "table.$": "$.table", "maxReceives.$": "$.maxReceives",
-					"batch.$": "States.MathAdd($.batch, 1)",
-				},
-				"Next": "Receive",
+				"Type": "Pass", "Parameters": carry("batch.$", "States.MathAdd($.batch, 1)"), "Next": "Receive",
 			},
 			"Done": map[string]any{"Type": "Succeed"},
 		},
 	})
 	return string(b), err
+}
+
+// next is a Choice rule going to state.
+func next(rule map[string]any, state string) map[string]any {
+	rule["Next"] = state
+	return rule
+}
+
+// carry passes the run's input (the pool's queues, the table, maxReceives) on, with one field more.
+func carry(key string, value any) map[string]any {
+	return map[string]any{
+		"active.$": "$.active", "pending.$": "$.pending", "table.$": "$.table", "maxReceives.$": "$.maxReceives", key: value,
+	}
 }
 
 // newWatcher creates the watcher of the pools' active queues: one workflow, and per pool a rule
